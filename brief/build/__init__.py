@@ -1,0 +1,1 @@
+"""Running a build: plan, render, write atomically."""

@@ -1,0 +1,82 @@
+"""Write the site beside the output folder, then swap it in: readers never see half a site."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+
+class StagedOutput:
+    """A fresh folder next to the output; `commit()` swaps it in, `discard()` throws it away.
+
+    A file whose bytes equal the previous build's is hard-linked from it, so its mtime is kept
+    and deploy tools that compare times see it unchanged.
+    """
+
+    def __init__(self, output: Path) -> None:
+        self.output = output
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        self.staging = output.parent / f".{output.name}.building-{os.getpid()}"
+        if self.staging.exists():
+            shutil.rmtree(self.staging)
+        self.staging.mkdir()
+        self.written = 0
+        self.unchanged = 0
+
+    def write(self, rel_path: str, data: bytes) -> None:
+        target = self.staging / rel_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        previous = self.output / rel_path
+        if _same_bytes(previous, data):
+            try:
+                os.link(previous, target)
+                self.unchanged += 1
+                return
+            except OSError:
+                pass
+        target.write_bytes(data)
+        self.written += 1
+
+    def copy(self, rel_path: str, source: Path) -> None:
+        target = self.staging / rel_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        previous = self.output / rel_path
+        if previous.is_file() and _same_file(previous, source):
+            try:
+                os.link(previous, target)
+                self.unchanged += 1
+                return
+            except OSError:
+                pass
+        shutil.copyfile(source, target)
+        self.written += 1
+
+    def commit(self) -> None:
+        old = self.output.parent / f".{self.output.name}.old-{os.getpid()}"
+        if self.output.exists():
+            os.replace(self.output, old)
+        os.replace(self.staging, self.output)
+        if old.exists():
+            shutil.rmtree(old)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        if path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.stat().st_size != b.stat().st_size:
+            return False
+        return a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False

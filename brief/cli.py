@@ -1,0 +1,116 @@
+"""The `brief` command: parse arguments, call one function per command, print one summary line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from brief import __version__
+from brief.errors import BriefError, BuildErrors
+from brief.progress import Progress
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-v", "--verbose", action="store_true", help="show tracebacks and details")
+    common.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    site = argparse.ArgumentParser(add_help=False)
+    site.add_argument("--site", type=Path, default=Path("."), metavar="DIR",
+                      help="the site folder, holding site.yml (default: the current folder)")  # fmt: skip
+
+    parser = argparse.ArgumentParser(
+        prog="brief",
+        description="Turn collected news articles into a browsable static site of annotated briefs.",
+        epilog="Run `brief COMMAND --help` for each command's options.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"brief {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    build = commands.add_parser(
+        "build", parents=[common, site], help="render the site into its output folder",
+        description="Read content/briefs/, render every page through the theme and swap the "
+        "result into the output folder (public/ unless site.yml says otherwise). A failed build "
+        "leaves the previous output untouched.",
+    )  # fmt: skip
+    build.add_argument("--drafts", action="store_true", help="include briefs marked draft: true")
+    build.set_defaults(run=_build)
+
+    init = commands.add_parser(
+        "init", parents=[common], help="create a new site folder that builds as is",
+        description="Scaffold a site: a commented site.yml, content/briefs/ with one sample brief, "
+        "the content/raw/ inbox and an empty templates/ folder for overrides.",
+    )  # fmt: skip
+    init.add_argument("dir", type=Path, help="folder to create (may exist if empty)")
+    init.set_defaults(run=_init)
+
+    new = commands.add_parser(
+        "new", parents=[common, site], help="write a new brief with today's date",
+        description="Write content/briefs/YYYY/MM/SLUG.md with the front-matter keys to fill in.",
+    )  # fmt: skip
+    new.add_argument("title", help="the brief's headline")
+    new.set_defaults(run=_new)
+    return parser
+
+
+def _progress(args: argparse.Namespace) -> Progress:
+    return Progress(quiet=args.quiet)
+
+
+def _say(args: argparse.Namespace, line: str) -> None:
+    if not args.quiet:
+        print(line, flush=True)
+
+
+def _build(args: argparse.Namespace) -> int:
+    from brief.build.run import build
+
+    result = build(args.site, drafts=args.drafts, progress=_progress(args))
+    _say(args, result.summary() + f" → {result.config.output_dir}")
+    return EXIT_OK
+
+
+def _init(args: argparse.Namespace) -> int:
+    from brief.scaffold import init_site
+
+    created = init_site(args.dir)
+    _say(args, f"created a site in {created} (cd there and run `brief build`)")
+    return EXIT_OK
+
+
+def _new(args: argparse.Namespace) -> int:
+    from brief.scaffold import new_brief
+
+    path = new_brief(args.site, args.title)
+    _say(args, f"wrote {path}")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except BuildErrors as exc:
+        for error in exc.errors:
+            print(f"error: {error}", file=sys.stderr)
+        print(f"failed: {len(exc.errors)} error(s); nothing was written", file=sys.stderr)
+        return EXIT_FAILED
+    except BriefError as exc:
+        if args.verbose:
+            traceback.print_exc()
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        if args.verbose:
+            traceback.print_exc()
+        else:
+            print(f"error: {type(exc).__name__}: {exc} (run with -v for details)", file=sys.stderr)
+        return EXIT_FAILED

@@ -1,0 +1,221 @@
+"""site.yml: every key, its default, and validation with file:line errors."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from brief.errors import BriefError
+from brief.yamlfile import line_of, parse_yaml
+
+CONFIG_NAME = "site.yml"
+
+DEFAULT_PERMALINKS = {
+    "brief": "/briefs/{year}/{month}/{slug}/",
+    "tag": "/tags/{slug}/",
+    "person": "/people/{slug}/",
+    "organization": "/organizations/{slug}/",
+    "place": "/places/{slug}/",
+    "author": "/authors/{slug}/",
+    "source": "/sources/{slug}/",
+}
+_PERMALINK_FIELDS = {"brief": {"year", "month", "day", "slug"}}
+
+
+@dataclass(frozen=True)
+class FeedsConfig:
+    atom: bool = True
+    json: bool = True
+    per_tag: bool = True
+    per_entity: bool = True
+    items: int = 20
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Everything site.yml can say, with the defaults an empty file gets."""
+
+    root: Path
+    title: str = "Briefs"
+    description: str = ""
+    base_url: str = "http://127.0.0.1:8000/"
+    language: str = "en"
+    timezone: str = "UTC"
+    theme: str = "default"
+    pagination: int = 20
+    output: str = "public"
+    related: int = 5
+    permalinks: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PERMALINKS))
+    feeds: FeedsConfig = field(default_factory=FeedsConfig)
+    unsafe_html: bool = False
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url, so a site can live below a domain's root."""
+        return urlsplit(self.base_url).path or "/"
+
+    @property
+    def output_dir(self) -> Path:
+        return (self.root / self.output).resolve()
+
+    @property
+    def briefs_dir(self) -> Path:
+        return self.root / "content" / "briefs"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    def absolute_url(self, path: str) -> str:
+        return self.base_url.rstrip("/") + self.url(path)
+
+    def url(self, path: str) -> str:
+        """A site path (`/tags/x/`) as a link from any page, honouring base_url's path."""
+        return self.base_path.rstrip("/") + path
+
+
+class _Checker:
+    """Reads one mapping of site.yml, turning each wrong value into a located BriefError."""
+
+    def __init__(self, data: dict[str, Any], text: str, path: Path, prefix: tuple[str, ...] = ()):
+        self.data, self.text, self.path, self.prefix = data, text, path, prefix
+
+    def fail(self, key: str, message: str, hint: str | None = None) -> BriefError:
+        keys = (*self.prefix, key)
+        return BriefError(
+            message, path=self.path, line=line_of(self.text, keys), field=".".join(keys), hint=hint
+        )
+
+    def get(self, key: str, kind: type, default: Any) -> Any:
+        if key not in self.data or self.data[key] is None:
+            return default
+        value = self.data[key]
+        if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+            raise self.fail(key, f"expected a whole number, got {value!r}")
+        if kind is bool and not isinstance(value, bool):
+            raise self.fail(key, f"expected true or false, got {value!r}")
+        if kind is str and not isinstance(value, str):
+            raise self.fail(key, f"expected text, got {value!r}", hint="quote the value")
+        if kind is dict and not isinstance(value, dict):
+            raise self.fail(key, "expected a mapping of keys to values")
+        return value
+
+    def unknown(self, known: set[str]) -> None:
+        for key in self.data:
+            if key not in known:
+                raise self.fail(
+                    str(key), "unknown key", hint="known keys: " + ", ".join(sorted(known))
+                )
+
+
+def load_config(root: Path) -> SiteConfig:
+    """Read `root/site.yml`; a missing or empty file gives every default."""
+    root = root.resolve()
+    path = root / CONFIG_NAME
+    if not path.exists():
+        raise BriefError(
+            "no site.yml here",
+            path=path,
+            hint="run inside a site folder, pass --site DIR, or create one with `brief init DIR`",
+        )
+    text = path.read_text(encoding="utf-8-sig")
+    data = parse_yaml(text, path) or {}
+    if not isinstance(data, dict):
+        raise BriefError("site.yml must be a mapping of keys to values", path=path, line=1)
+    return config_from_mapping(root, data, text, path)
+
+
+def config_from_mapping(root: Path, data: dict[str, Any], text: str, path: Path) -> SiteConfig:
+    top = _Checker(data, text, path)
+    top.unknown(
+        {
+            "title", "description", "base_url", "language", "timezone", "theme", "pagination",
+            "output", "related", "permalinks", "feeds", "markdown", "params",
+        }
+    )  # fmt: skip
+    defaults = SiteConfig(root=root)
+
+    base_url = top.get("base_url", str, defaults.base_url)
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise top.fail("base_url", f"expected an absolute http(s) URL, got {base_url!r}",
+                       hint="for example https://example.org/")  # fmt: skip
+    if not base_url.endswith("/"):
+        base_url += "/"
+
+    timezone = top.get("timezone", str, defaults.timezone)
+    try:
+        zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise top.fail("timezone", f"unknown time zone {timezone!r}",
+                       hint="use an IANA name such as Europe/London or UTC") from None  # fmt: skip
+
+    pagination = top.get("pagination", int, defaults.pagination)
+    if pagination < 1:
+        raise top.fail("pagination", "must be at least 1")
+    related = top.get("related", int, defaults.related)
+    if related < 0:
+        raise top.fail("related", "must be 0 or more")
+
+    output = top.get("output", str, defaults.output)
+    out_dir = (root / output).resolve()
+    if out_dir == root or root.is_relative_to(out_dir) or (root / "content") == out_dir:
+        raise top.fail("output", f"output folder {output!r} would overwrite the site itself",
+                       hint="use a folder of its own, such as public")  # fmt: skip
+
+    permalinks = dict(DEFAULT_PERMALINKS)
+    raw_links = top.get("permalinks", dict, {})
+    links = _Checker(raw_links, text, path, ("permalinks",))
+    links.unknown(set(DEFAULT_PERMALINKS))
+    for kind in DEFAULT_PERMALINKS:
+        pattern = links.get(kind, str, permalinks[kind])
+        allowed = _PERMALINK_FIELDS.get(kind, {"slug"})
+        used = set(re.findall(r"{(\w+)}", pattern))
+        if not pattern.startswith("/") or not pattern.endswith("/") or "slug" not in used:
+            raise links.fail(kind, f"bad pattern {pattern!r}",
+                             hint="start and end with / and include {slug}")  # fmt: skip
+        if used - allowed:
+            raise links.fail(kind, f"unknown field {{{sorted(used - allowed)[0]}}}",
+                             hint="allowed: " + ", ".join(sorted(allowed)))  # fmt: skip
+        permalinks[kind] = pattern
+
+    feeds_data = _Checker(top.get("feeds", dict, {}), text, path, ("feeds",))
+    feeds_data.unknown({"atom", "json", "per_tag", "per_entity", "items"})
+    feeds = FeedsConfig(
+        atom=feeds_data.get("atom", bool, True),
+        json=feeds_data.get("json", bool, True),
+        per_tag=feeds_data.get("per_tag", bool, True),
+        per_entity=feeds_data.get("per_entity", bool, True),
+        items=feeds_data.get("items", int, 20),
+    )
+    if feeds.items < 1:
+        raise feeds_data.fail("items", "must be at least 1")
+
+    markdown = _Checker(top.get("markdown", dict, {}), text, path, ("markdown",))
+    markdown.unknown({"unsafe_html"})
+
+    return SiteConfig(
+        root=root,
+        title=top.get("title", str, defaults.title),
+        description=top.get("description", str, defaults.description),
+        base_url=base_url,
+        language=top.get("language", str, defaults.language),
+        timezone=timezone,
+        theme=top.get("theme", str, defaults.theme),
+        pagination=pagination,
+        output=output,
+        related=related,
+        permalinks=permalinks,
+        feeds=feeds,
+        unsafe_html=markdown.get("unsafe_html", bool, False),
+        params=top.get("params", dict, {}),
+    )

@@ -1,0 +1,1 @@
+"""Briefs on disk, read into the model."""

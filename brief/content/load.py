@@ -1,0 +1,258 @@
+"""Read content/briefs/**/*.md into validated Brief objects."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from datetime import date, datetime, time, tzinfo
+from pathlib import Path
+from typing import Any
+
+from brief.content.frontmatter import split_front_matter
+from brief.errors import BriefError, BuildErrors
+from brief.model import ENTITY_KINDS, Brief, EntityRef, Source
+from brief.slugs import slugify
+from brief.yamlfile import line_of, parse_yaml
+
+KNOWN_KEYS = {
+    "title", "slug", "date", "updated", "authors", "source", "tags", "entities",
+    "summary", "draft", "raw_sha256",
+}  # fmt: skip
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+DATE_HINT = "use ISO 8601, such as 2025-04-11T07:45:00+01:00 or 2025-04-11"
+
+
+class _Fields:
+    """Typed access to one brief's front-matter; every failure names file, line and field."""
+
+    def __init__(self, data: dict[str, Any], yaml_text: str, path: str) -> None:
+        self.data, self.yaml_text, self.path = data, yaml_text, path
+
+    def fail(self, keys: tuple[str | int, ...], message: str, hint: str | None = None) -> BriefError:
+        field = ".".join(str(k) for k in keys)
+        line = line_of(self.yaml_text, keys, first_line=2)
+        return BriefError(message, path=self.path, line=line, field=field, hint=hint)
+
+    def text(self, value: Any, keys: tuple[str | int, ...], required: bool = False) -> str | None:
+        if value is None:
+            if required:
+                raise self.fail(keys, "is required", hint="add it to the front-matter")
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise self.fail(keys, f"expected text, got {type(value).__name__}")
+        text = str(value).strip()
+        if required and not text:
+            raise self.fail(keys, "must not be empty")
+        return text
+
+    def text_list(self, key: str) -> tuple[str, ...]:
+        value = self.data.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            raise self.fail((key,), "expected a list of names", hint=f"write {key}: [one, two]")
+        items = []
+        for index, item in enumerate(value):
+            text = self.text(item, (key, index))
+            if text and text not in items:
+                items.append(text)
+        return tuple(items)
+
+    def moment(self, key: str, zone: tzinfo, required: bool = False) -> datetime | None:
+        value = self.data.get(key)
+        if value is None or value == "":
+            if required:
+                raise self.fail((key,), "is required", hint=DATE_HINT)
+            return None
+        if not isinstance(value, str):
+            raise self.fail((key,), f"expected a date, got {value!r}", hint=DATE_HINT)
+        try:
+            return parse_moment(value, zone)
+        except ValueError:
+            raise self.fail((key,), f"not a valid date: {value!r}", hint=DATE_HINT) from None
+
+
+def parse_moment(value: str, zone: tzinfo) -> datetime:
+    """An ISO 8601 date or date-time; naive ones are in the site's time zone."""
+    value = value.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return datetime.combine(date.fromisoformat(value), time(0, 0), tzinfo=zone)
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment
+
+
+def parse_brief(text: str, rel_path: str, zone: tzinfo) -> Brief:
+    """Validate one brief file's text; raise BriefError at the first problem."""
+    yaml_text, body, body_line = split_front_matter(text, rel_path)
+    data = parse_yaml(yaml_text, rel_path, first_line=2)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise BriefError(
+            "front-matter must be a mapping of keys to values", path=rel_path, line=2,
+            hint="write one `key: value` per line",
+        )  # fmt: skip
+    fields = _Fields(data, yaml_text, rel_path)
+    for key in data:
+        if not isinstance(key, str):
+            raise fields.fail((key,), "keys must be text")
+
+    title = fields.text(data.get("title"), ("title",), required=True)
+    slug_text = fields.text(data.get("slug"), ("slug",))
+    slug = slugify(slug_text or Path(rel_path).stem)
+    published = fields.moment("date", zone, required=True)
+    updated = fields.moment("updated", zone)
+    if updated is not None and published is not None and updated < published:
+        raise fields.fail(("updated",), "is before date", hint="updated must not precede date")
+
+    draft = data.get("draft", False)
+    if draft is None:
+        draft = False
+    if not isinstance(draft, bool):
+        raise fields.fail(("draft",), f"expected true or false, got {draft!r}")
+
+    raw_sha = fields.text(data.get("raw_sha256"), ("raw_sha256",))
+    if raw_sha is not None and not _SHA256.match(raw_sha):
+        raise fields.fail(("raw_sha256",), "expected 64 lowercase hex digits")
+
+    return Brief(
+        source_path=rel_path,
+        slug=slug,
+        title=title or "",
+        date=published,  # type: ignore[arg-type]
+        updated=updated,
+        body=body,
+        body_line=body_line,
+        authors=fields.text_list("authors"),
+        source=_source(fields),
+        tags=fields.text_list("tags"),
+        entities=_entities(fields),
+        summary=fields.text(data.get("summary"), ("summary",)) or "",
+        draft=draft,
+        raw_sha256=raw_sha,
+        extra={k: v for k, v in data.items() if k not in KNOWN_KEYS},
+        content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    )
+
+
+def _source(fields: _Fields) -> Source:
+    value = fields.data.get("source")
+    if value is None:
+        return Source()
+    if isinstance(value, str):
+        return Source(name=value.strip() or None)
+    if not isinstance(value, dict):
+        raise fields.fail(("source",), "expected an outlet name or a mapping with name and url")
+    unknown = set(value) - {"name", "url"}
+    if unknown:
+        raise fields.fail(("source", sorted(map(str, unknown))[0]), "unknown key",
+                          hint="source takes name and url")  # fmt: skip
+    url = fields.text(value.get("url"), ("source", "url"))
+    if url and not re.match(r"^https?://[^\s/]+", url):
+        raise fields.fail(("source", "url"), f"expected an http(s) URL, got {url!r}")
+    return Source(name=fields.text(value.get("name"), ("source", "name")), url=url)
+
+
+def _entities(fields: _Fields) -> tuple[EntityRef, ...]:
+    value = fields.data.get("entities")
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        raise fields.fail(("entities",), "expected a mapping",
+                          hint="entities: {people: [...], organizations: [...], places: [...]}")  # fmt: skip
+    refs: list[EntityRef] = []
+    for kind, items in value.items():
+        if kind not in ENTITY_KINDS:
+            raise fields.fail(("entities", kind), "unknown entity kind",
+                              hint="use people, organizations or places")  # fmt: skip
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            raise fields.fail(("entities", kind), "expected a list of entities")
+        seen: set[str] = set()
+        for index, item in enumerate(items):
+            ref = _entity(fields, kind, index, item)
+            if ref.name.casefold() not in seen:
+                seen.add(ref.name.casefold())
+                refs.append(ref)
+    return tuple(refs)
+
+
+def _entity(fields: _Fields, kind: str, index: int, item: Any) -> EntityRef:
+    keys: tuple[str | int, ...] = ("entities", kind, index)
+    if not isinstance(item, dict):
+        name = fields.text(item, keys, required=True)
+        return EntityRef(kind=kind, name=name or "")
+    unknown = set(item) - {"name", "aliases", "mentions"}
+    if unknown:
+        raise fields.fail((*keys, sorted(map(str, unknown))[0]), "unknown key",
+                          hint="an entity takes name, aliases and mentions")  # fmt: skip
+    name = fields.text(item.get("name"), (*keys, "name"), required=True) or ""
+    aliases_value = item.get("aliases") or []
+    if isinstance(aliases_value, str):
+        aliases_value = [aliases_value]
+    if not isinstance(aliases_value, list):
+        raise fields.fail((*keys, "aliases"), "expected a list of names")
+    aliases = []
+    for alias_index, alias in enumerate(aliases_value):
+        text = fields.text(alias, (*keys, "aliases", alias_index))
+        if text and text != name and text not in aliases:
+            aliases.append(text)
+    mentions = item.get("mentions")
+    if mentions is not None and (isinstance(mentions, bool) or not isinstance(mentions, int) or mentions < 0):
+        raise fields.fail((*keys, "mentions"), f"expected a whole number, got {mentions!r}")
+    return EntityRef(kind=kind, name=name, aliases=tuple(aliases), mentions=mentions)
+
+
+def brief_files(briefs_dir: Path) -> list[Path]:
+    """Every brief file, in a stable order; editor droppings and ingest's .incoming files skipped."""
+    if not briefs_dir.is_dir():
+        return []
+    return sorted(
+        p for p in briefs_dir.rglob("*.md")
+        if p.is_file() and not p.name.startswith(".") and not p.name.endswith(".incoming.md")
+    )  # fmt: skip
+
+
+def read_brief(path: Path, root: Path, zone: tzinfo) -> Brief:
+    rel_path = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise BriefError("not valid UTF-8", path=rel_path, line=line,
+                         hint="save the file as UTF-8") from None  # fmt: skip
+    except OSError as exc:
+        raise BriefError(f"cannot read: {exc.strerror}", path=rel_path) from None
+    return parse_brief(text, rel_path, zone)
+
+
+def load_briefs(paths: Iterable[Path], root: Path, zone: tzinfo) -> list[Brief]:
+    """Read every brief, collecting all errors so a user can fix them in one go."""
+    briefs: list[Brief] = []
+    errors: list[BriefError] = []
+    by_slug: dict[str, Brief] = {}
+    for path in paths:
+        try:
+            brief = read_brief(path, root, zone)
+        except BriefError as error:
+            errors.append(error)
+            continue
+        other = by_slug.get(brief.slug)
+        if other is not None:
+            errors.append(BriefError(
+                f"duplicate slug {brief.slug!r}, also used by {other.source_path}",
+                path=brief.source_path, line=1, field="slug",
+                hint="rename one file or set a distinct `slug:` in its front-matter",
+            ))  # fmt: skip
+            continue
+        by_slug[brief.slug] = brief
+        briefs.append(brief)
+    if errors:
+        raise BuildErrors(errors)
+    return briefs

@@ -1,0 +1,45 @@
+"""One error type with a location, printed the same way everywhere."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class BriefError(Exception):
+    """A problem a user can fix: where it is, what is wrong, what to do."""
+
+    message: str
+    path: Path | str | None = None
+    line: int | None = None
+    field: str | None = None
+    hint: str | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+
+    def location(self) -> str:
+        if self.path is None:
+            return ""
+        return f"{self.path}:{self.line}" if self.line else str(self.path)
+
+    def __str__(self) -> str:
+        parts = []
+        if self.path is not None:
+            parts.append(self.location() + ":")
+        if self.field:
+            parts.append(f"{self.field}:")
+        parts.append(self.message)
+        text = " ".join(parts)
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+class BuildErrors(Exception):
+    """Several BriefErrors found in one pass, so the user can fix them all at once."""
+
+    def __init__(self, errors: list[BriefError]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))

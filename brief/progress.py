@@ -1,0 +1,65 @@
+"""Progress for long work: a live counter on a terminal, plain lines elsewhere."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+
+class Progress:
+    """`step(name, total)` starts a phase; `advance()` counts; `done()` ends the phase.
+
+    On a terminal one line is redrawn at most ten times a second; otherwise each phase prints
+    one plain line when it starts, so logs stay readable. Quiet prints nothing.
+    """
+
+    def __init__(self, stream: TextIO | None = None, quiet: bool = False) -> None:
+        self.stream = stream or sys.stderr
+        self.quiet = quiet
+        self.live = not quiet and self.stream.isatty()
+        self.name = ""
+        self.total = 0
+        self.count = 0
+        self._drawn = 0.0
+
+    def step(self, name: str, total: int = 0) -> None:
+        self.done()
+        self.name, self.total, self.count = name, total, 0
+        if self.quiet:
+            return
+        if self.live:
+            self._draw(force=True)
+        else:
+            suffix = f" ({total})" if total else ""
+            print(f"{name}{suffix}", file=self.stream, flush=True)
+
+    def advance(self, n: int = 1) -> None:
+        self.count += n
+        if self.live:
+            self._draw()
+
+    def _draw(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._drawn < 0.1 and self.count != self.total:
+            return
+        self._drawn = now
+        counter = f" {self.count}/{self.total}" if self.total else ""
+        self.stream.write(f"\r\x1b[2K{self.name}{counter}")
+        self.stream.flush()
+
+    def done(self) -> None:
+        if self.live and self.name:
+            self.stream.write("\r\x1b[2K")
+            self.stream.flush()
+        self.name = ""
+
+    def note(self, message: str) -> None:
+        """A line that must stay visible (a warning), printed between redraws."""
+        if self.quiet:
+            return
+        if self.live:
+            self.stream.write("\r\x1b[2K")
+        print(message, file=self.stream, flush=True)
+        if self.live and self.name:
+            self._draw(force=True)

@@ -1,0 +1,1 @@
+"""From the site model to bytes: markdown, templates, the page plan, feeds."""

@@ -1,0 +1,160 @@
+"""The page plan: one Page per output file, saying which template renders it from which data.
+
+Build, sitemap, `brief check` and deploy all read this one list.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from brief.errors import BriefError
+from brief.site.model import BriefPage, Site
+from brief.site.taxonomy import Taxonomy, Term
+from brief.site.timeline import Period
+
+
+@dataclass
+class Paginator:
+    """One page of a list, and links to its neighbours."""
+
+    items: list[Any]
+    number: int
+    total: int
+    base_url: str
+    count: int  # items over all pages
+
+    def url_for(self, number: int) -> str:
+        return self.base_url if number == 1 else f"{self.base_url}page/{number}/"
+
+    @property
+    def previous_url(self) -> str | None:
+        return self.url_for(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.url_for(self.number + 1) if self.number < self.total else None
+
+    @property
+    def numbers(self) -> list[int]:
+        return list(range(1, self.total + 1))
+
+
+@dataclass
+class Page:
+    """One output file."""
+
+    url: str  # the site path a reader sees, e.g. /tags/nato/ or /feed.xml
+    kind: str  # brief, index, terms, term, entity, timeline, archive, not_found, atom, json_feed, ...
+    template: str | None = None  # Jinja template, or None for files written by code
+    context: dict[str, Any] = field(default_factory=dict)
+    title: str = ""
+    lastmod: datetime | None = None
+    in_sitemap: bool = True
+
+    @property
+    def path(self) -> str:
+        """The file under the output folder: directories get index.html."""
+        rel = self.url.lstrip("/")
+        return rel + "index.html" if rel == "" or rel.endswith("/") else rel
+
+
+def paginate(items: list[Any], size: int, base_url: str) -> list[Paginator]:
+    total = max(1, math.ceil(len(items) / size))
+    return [
+        Paginator(items[(n - 1) * size : n * size], n, total, base_url, len(items))
+        for n in range(1, total + 1)
+    ]
+
+
+def _newest(pages: list[BriefPage]) -> datetime | None:
+    return max((p.brief.modified for p in pages), default=None)
+
+
+def plan_pages(site: Site) -> list[Page]:
+    config = site.config
+    size = config.pagination
+    plan: list[Page] = []
+    add = plan.append
+
+    for item in site.pages:
+        add(Page(item.url, "brief", "brief.html", {"item": item}, item.brief.title, item.brief.modified))
+
+    for pager in paginate(site.pages, size, "/"):
+        title = config.title if pager.number == 1 else f"{config.title}, page {pager.number}"
+        add(Page(pager.url_for(pager.number), "index", "index.html", {"paginator": pager},
+                 title, _newest(pager.items)))  # fmt: skip
+
+    for taxonomy in site.taxonomies:
+        _plan_taxonomy(site, taxonomy, plan)
+
+    timeline = site.timeline
+    add(Page(timeline.url, "timeline", "timeline.html", {"timeline": timeline}, "Timeline",
+             _newest(site.pages)))  # fmt: skip
+    for level in ("year", "month", "day"):
+        for period in timeline.periods(level):
+            add(_archive_page(site, period))
+
+    add(Page("/404.html", "not_found", "404.html", {}, "Page not found", in_sitemap=False))
+    feeds = config.feeds
+    if feeds.atom:
+        add(Page("/feed.xml", "atom", context={"items": site.pages[: feeds.items],
+                 "title": config.title, "home": "/"}, in_sitemap=False))  # fmt: skip
+    if feeds.json:
+        add(Page("/feed.json", "json_feed", context={"items": site.pages[: feeds.items],
+                 "title": config.title, "home": "/"}, in_sitemap=False))  # fmt: skip
+    add(Page("/robots.txt", "robots", in_sitemap=False))
+    add(Page("/sitemap.xml", "sitemap", context={"plan": plan}, in_sitemap=False))
+    _check_unique(plan)
+    return plan
+
+
+def term_items(site: Site, term: Term) -> list[BriefPage]:
+    return [site.by_slug[b.slug] for b in term.briefs]
+
+
+def _plan_taxonomy(site: Site, taxonomy: Taxonomy, plan: list[Page]) -> None:
+    config = site.config
+    is_entity = taxonomy in site.entities.values()
+    plan.append(Page(taxonomy.url, "terms", "terms.html", {"taxonomy": taxonomy}, taxonomy.title))
+    wants_feed = config.feeds.atom and (
+        (is_entity and config.feeds.per_entity) or (taxonomy is site.tags and config.feeds.per_tag)
+    )
+    template = "entity.html" if is_entity else "term.html"
+    kind = "entity" if is_entity else "term"
+    for term in taxonomy.terms:
+        items = term_items(site, term)
+        feed_url = term.url + "feed.xml" if wants_feed else None
+        for pager in paginate(items, config.pagination, term.url):
+            title = term.name if pager.number == 1 else f"{term.name}, page {pager.number}"
+            context = {"term": term, "taxonomy": taxonomy, "paginator": pager, "feed_url": feed_url}
+            plan.append(Page(pager.url_for(pager.number), kind, template, context, title,
+                             _newest(pager.items)))  # fmt: skip
+        if feed_url:
+            context = {"items": items[: config.feeds.items], "title": f"{term.name} — {config.title}",
+                       "home": term.url}  # fmt: skip
+            plan.append(Page(feed_url, "atom", context=context, in_sitemap=False))
+
+
+def _archive_page(site: Site, period: Period) -> Page:
+    items = [site.by_slug[b.slug] for b in period.briefs]
+    fmt = {"year": "%Y", "month": "%B %Y", "day": "%-d %B %Y"}[period.level]
+    title = period.start.strftime(fmt)
+    return Page(period.url, "archive", "archive.html", {"period": period, "items": items}, title,
+                _newest(items))  # fmt: skip
+
+
+def _check_unique(plan: list[Page]) -> None:
+    seen: dict[str, Page] = {}
+    for page in plan:
+        other = seen.get(page.path)
+        if other is not None:
+            raise BriefError(
+                f"two pages would be written to {page.path} ({other.kind} {other.title!r} "
+                f"and {page.kind} {page.title!r})",
+                path="site.yml", field="permalinks",
+                hint="make the permalink patterns distinct",
+            )  # fmt: skip
+        seen[page.path] = page

@@ -1,0 +1,139 @@
+"""Turn one planned Page into the bytes of its file."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from markupsafe import Markup
+
+from brief.config import SiteConfig
+from brief.errors import BriefError
+from brief.model import ENTITY_KIND_SINGULAR
+from brief.render import feeds
+from brief.render.markdown import make_markdown
+from brief.render.plan import Page
+from brief.render.templates import make_environment, template_error, theme_dir
+from brief.site.model import BriefPage, Site
+
+
+class Renderer:
+    """Holds what every page shares: the Jinja environment, markdown, rendered bodies."""
+
+    def __init__(self, site: Site, plan: list[Page]) -> None:
+        self.site = site
+        self.config: SiteConfig = site.config
+        self.plan = plan
+        self.markdown = make_markdown(self.config.unsafe_html)
+        self.env = make_environment(self.config)
+        self.env.globals.update(site=site, asset=self.asset_url, news_article_ld=self.news_article_ld)
+        self._bodies: dict[str, str] = {}
+        self._assets: dict[str, str] = {}
+        self.static_dirs = [theme_dir(self.config) / "static", self.config.root / "static"]
+
+    def body_html(self, item: BriefPage) -> str:
+        """The brief's markdown as HTML, entity mentions linked; rendered once per build."""
+        slug = item.brief.slug
+        html = self._bodies.get(slug)
+        if html is None:
+            links: dict[str, tuple[str, str]] = {}
+            for ref in item.brief.entities:
+                term = self.site.entities[ref.kind].find(ref.name)
+                if term is None:
+                    continue
+                target = (self.config.url(term.url), f"entity {ENTITY_KIND_SINGULAR[ref.kind]}")
+                for surface in (ref.name, *ref.aliases):
+                    links.setdefault(surface, target)
+            html = self.markdown.render(item.brief.body, {"entity_links": links})
+            self._bodies[slug] = html
+        return html
+
+    def asset_url(self, name: str) -> str:
+        """URL of a static file with a content hash, so browsers never keep a stale copy."""
+        url = self._assets.get(name)
+        if url is None:
+            digest = ""
+            for base in reversed(self.static_dirs):
+                candidate = base / name
+                if candidate.is_file():
+                    digest = hashlib.sha256(candidate.read_bytes()).hexdigest()[:10]
+                    break
+            url = self.config.url("/static/" + name) + (f"?v={digest}" if digest else "")
+            self._assets[name] = url
+        return url
+
+    def render(self, page: Page) -> bytes:
+        if page.template is None:
+            return self._generated(page)
+        try:
+            template = self.env.get_template(page.template)
+            context = dict(page.context, page=page)
+            if page.kind == "brief":
+                context["content"] = Markup(self.body_html(page.context["item"]))
+            text = template.render(context)
+        except BriefError:
+            raise
+        except Exception as exc:
+            raise template_error(exc, self.config) from None
+        return text.encode("utf-8")
+
+    def _generated(self, page: Page) -> bytes:
+        config, ctx = self.config, page.context
+        if page.kind == "atom":
+            return feeds.atom_feed(config, page.url, ctx["title"], ctx["home"], ctx["items"], self.body_html)
+        if page.kind == "json_feed":
+            return feeds.json_feed(config, page.url, ctx["title"], ctx["home"], ctx["items"], self.body_html)
+        if page.kind == "sitemap":
+            return feeds.sitemap(config, [(p.url, p.lastmod) for p in self.plan if p.in_sitemap])
+        if page.kind == "robots":
+            return feeds.robots_txt(config)
+        raise ValueError(f"no generator for page kind {page.kind!r}")
+
+    def static_files(self) -> dict[str, Path]:
+        """Output path → source file; the site's own static/ overrides the theme's."""
+        files: dict[str, Path] = {}
+        for base in self.static_dirs:
+            if base.is_dir():
+                for path in sorted(base.rglob("*")):
+                    if path.is_file() and not path.name.startswith("."):
+                        files["static/" + path.relative_to(base).as_posix()] = path
+        return files
+
+
+    def news_article_ld(self, item: BriefPage) -> Markup:
+        """schema.org NewsArticle for a brief page."""
+        config, brief = self.config, item.brief
+        data: dict[str, object] = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": brief.title,
+            "datePublished": brief.date.isoformat(),
+            "dateModified": brief.modified.isoformat(),
+            "url": config.absolute_url(item.url),
+            "mainEntityOfPage": config.absolute_url(item.url),
+            "author": [{"@type": "Person", "name": a.name, "url": config.absolute_url(a.url)}
+                       for a in item.authors],
+            "publisher": {"@type": "Organization", "name": brief.source.name or config.title},
+            "keywords": [t.name for t in item.tags],
+            "inLanguage": config.language,
+        }  # fmt: skip
+        if brief.summary:
+            data["description"] = brief.summary
+        if brief.source.url:
+            data["isBasedOn"] = brief.source.url
+        mentions = [
+            {"@type": {"people": "Person", "organizations": "Organization", "places": "Place"}[kind],
+             "name": t.name, "url": config.absolute_url(t.url)}
+            for kind, terms in item.entities.items() for t in terms
+        ]  # fmt: skip
+        if mentions:
+            data["mentions"] = mentions
+        return json_ld(data)
+
+
+def json_ld(data: dict) -> Markup:
+    """JSON for a <script type="application/ld+json"> that no text can break out of."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)

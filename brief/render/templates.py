@@ -1,0 +1,89 @@
+"""The Jinja environment: site templates over the theme's, filters for dates and URLs."""
+
+from __future__ import annotations
+
+import traceback
+from datetime import datetime
+from pathlib import Path
+
+import jinja2
+
+from brief.config import SiteConfig
+from brief.errors import BriefError
+
+PACKAGE_THEMES = Path(__file__).resolve().parent.parent / "themes"
+REPO_THEMES = Path(__file__).resolve().parent.parent.parent / "themes"
+
+
+def theme_dir(config: SiteConfig) -> Path:
+    """The site's own themes/NAME, else the one installed with brief."""
+    for base in (config.root / "themes", PACKAGE_THEMES, REPO_THEMES):
+        candidate = base / config.theme
+        if (candidate / "templates").is_dir():
+            return candidate
+    raise BriefError(
+        f"theme {config.theme!r} not found",
+        path=config.root / "site.yml",
+        field="theme",
+        hint=f"create themes/{config.theme}/templates/ or use theme: default",
+    )
+
+
+def make_environment(config: SiteConfig) -> jinja2.Environment:
+    """Site `templates/` override the theme's; `theme:NAME.html` always names the theme's own,
+    so a site template can extend the theme's version of itself and change one block."""
+    theme_templates = jinja2.FileSystemLoader(theme_dir(config) / "templates")
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.PrefixLoader({"theme": theme_templates}, delimiter=":"),
+            jinja2.FileSystemLoader(config.templates_dir),
+            theme_templates,
+        ]
+    )
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    zone = config.zone
+    env.filters["url"] = config.url
+    env.filters["absolute_url"] = config.absolute_url
+    env.filters["local"] = lambda moment: moment.astimezone(zone)
+    env.filters["datefmt"] = lambda moment, fmt="%-d %B %Y": _format(moment.astimezone(zone), fmt)
+    env.filters["iso"] = lambda moment: moment.isoformat()
+    env.globals["config"] = config
+    return env
+
+
+def _format(moment: datetime, fmt: str) -> str:
+    return moment.strftime(fmt)
+
+
+def template_error(exc: Exception, config: SiteConfig) -> BriefError:
+    """Turn a Jinja failure into file:line of the template, whatever raised it."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return BriefError(
+            f"template syntax error: {exc.message}",
+            path=exc.filename or exc.name,
+            line=exc.lineno,
+            hint="fix the template",
+        )
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return BriefError(
+            f"template not found: {exc.name}",
+            path=config.templates_dir,
+            hint="add it to the site's templates/ or the theme",
+        )
+    # Jinja rewrites tracebacks so that template frames carry the template's file and line.
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".html", ".xml", ".txt", ".j2", ".jinja")):
+            return BriefError(
+                f"template error: {type(exc).__name__}: {exc}",
+                path=frame.filename,
+                line=frame.lineno,
+                hint="fix the template",
+            )
+    return BriefError(f"template error: {type(exc).__name__}: {exc}", hint="fix the template")

@@ -1,0 +1,1 @@
+"""The site model: pure functions from briefs to taxonomies, timeline and relations."""

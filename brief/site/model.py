@@ -1,0 +1,145 @@
+"""The whole site as data: briefs with their URLs, taxonomies, timeline and relations."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from brief.config import SiteConfig
+from brief.model import ENTITY_KIND_SINGULAR, ENTITY_KINDS, Brief
+from brief.site.related import related_briefs
+from brief.site.taxonomy import Taxonomy, Term, build_taxonomy, index_url
+from brief.site.timeline import Timeline, build_timeline, period_url
+
+ENTITY_TITLES = {"people": "People", "organizations": "Organizations", "places": "Places"}
+RELATED_ENTITIES = 12
+
+
+@dataclass(eq=False)
+class BriefPage:
+    """A brief with everything its page links to."""
+
+    brief: Brief
+    url: str
+    day_url: str  # the day archive this brief is listed in
+    tags: list[Term] = field(default_factory=list)
+    entities: dict[str, list[Term]] = field(default_factory=dict)  # by kind
+    authors: list[Term] = field(default_factory=list)
+    source: Term | None = None
+    related: list[BriefPage] = field(default_factory=list)
+
+    @property
+    def month_key(self) -> str:
+        """Sorts and groups by local month: /timeline/YYYY/MM."""
+        return self.day_url.rstrip("/").rsplit("/", 1)[0]
+
+    def __getattr__(self, name: str):
+        # Templates write `item.title`, `item.date`: reach through to the brief.
+        try:
+            brief = self.__dict__["brief"]
+        except KeyError:
+            raise AttributeError(name) from None
+        return getattr(brief, name)
+
+
+@dataclass
+class Site:
+    config: SiteConfig
+    pages: list[BriefPage]  # newest first
+    by_slug: dict[str, BriefPage]
+    tags: Taxonomy
+    entities: dict[str, Taxonomy]  # by kind, in ENTITY_KINDS order
+    authors: Taxonomy
+    sources: Taxonomy
+    timeline: Timeline
+    warnings: list[str]
+
+    @property
+    def taxonomies(self) -> list[Taxonomy]:
+        return [self.tags, *self.entities.values(), self.authors, self.sources]
+
+
+def brief_url(config: SiteConfig, brief: Brief) -> str:
+    local = brief.date.astimezone(config.zone)
+    return config.permalinks["brief"].format(
+        year=f"{local.year:04d}", month=f"{local.month:02d}", day=f"{local.day:02d}", slug=brief.slug
+    )
+
+
+def build_site(config: SiteConfig, briefs: list[Brief]) -> Site:
+    """Everything the pages need, computed once from the published briefs."""
+    ordered = sorted(briefs, key=lambda b: (b.date, b.slug), reverse=True)
+    warnings: list[str] = []
+    links = config.permalinks
+
+    def taxonomy(kind: str, title: str, names) -> Taxonomy:
+        return build_taxonomy(kind, title, index_url(links[kind]), links[kind],
+                              ((b, names(b)) for b in ordered), warnings)  # fmt: skip
+
+    tags = taxonomy("tag", "Tags", lambda b: b.tags)
+    authors = taxonomy("author", "Authors", lambda b: b.authors)
+    sources = taxonomy("source", "Sources", lambda b: [b.source.name] if b.source.name else [])
+    entities = {
+        kind: taxonomy(
+            ENTITY_KIND_SINGULAR[kind], ENTITY_TITLES[kind],
+            lambda b, kind=kind: [e.name for e in b.entities if e.kind == kind],
+        )
+        for kind in ENTITY_KINDS
+    }  # fmt: skip
+
+    pages = [
+        BriefPage(brief=b, url=brief_url(config, b),
+                  day_url=period_url(b.date.astimezone(config.zone).date(), "day"))
+        for b in ordered
+    ]  # fmt: skip
+    by_slug = {p.brief.slug: p for p in pages}
+    for page in pages:
+        brief = page.brief
+        page.tags = [tags.find(t) for t in brief.tags]  # type: ignore[misc]
+        page.authors = [authors.find(a) for a in brief.authors]  # type: ignore[misc]
+        page.source = sources.find(brief.source.name) if brief.source.name else None
+        for kind in ENTITY_KINDS:
+            terms = [entities[kind].find(e.name) for e in brief.entities if e.kind == kind]
+            page.entities[kind] = terms  # type: ignore[assignment]
+
+    _gather_aliases(pages, entities)
+    _relate_entities(pages)
+    keys = {p.brief.slug: [(t.kind, t.slug) for ts in p.entities.values() for t in ts] for p in pages}
+    related = related_briefs(ordered, keys, config.related)
+    for page in pages:
+        page.related = [by_slug[b.slug] for b in related[page.brief.slug]]
+
+    return Site(
+        config=config, pages=pages, by_slug=by_slug, tags=tags, entities=entities,
+        authors=authors, sources=sources, timeline=build_timeline(ordered, config.zone),
+        warnings=warnings,
+    )  # fmt: skip
+
+
+def _gather_aliases(pages: list[BriefPage], entities: dict[str, Taxonomy]) -> None:
+    aliases: dict[Term, set[str]] = {}
+    for page in pages:
+        for ref in page.brief.entities:
+            term = entities[ref.kind].find(ref.name)
+            if term is None:
+                continue
+            names = aliases.setdefault(term, set())
+            names.update(a for a in ref.aliases if a != term.name)
+            if ref.name != term.name:
+                names.add(ref.name)
+    for term, names in aliases.items():
+        term.aliases = sorted(names, key=lambda s: (s.casefold(), s))
+
+
+def _relate_entities(pages: list[BriefPage]) -> None:
+    together: dict[Term, Counter[Term]] = {}
+    for page in pages:
+        terms = [t for ts in page.entities.values() for t in ts]
+        for term in terms:
+            counter = together.setdefault(term, Counter())
+            for other in terms:
+                if other is not term:
+                    counter[other] += 1
+    for term, counter in together.items():
+        ranked = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0].name.casefold(), kv[0].kind))
+        term.related = ranked[:RELATED_ENTITIES]

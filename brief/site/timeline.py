@@ -1,0 +1,81 @@
+"""Year, month and day archives in the site's time zone, with previous/next links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, tzinfo
+
+from brief.model import Brief
+
+TIMELINE_URL = "/timeline/"
+
+
+@dataclass(eq=False)
+class Period:
+    """One year, month or day that has briefs (newest first)."""
+
+    level: str  # year, month, day
+    start: date
+    url: str
+    briefs: list[Brief] = field(default_factory=list)
+    children: list[Period] = field(default_factory=list)
+    previous: Period | None = field(default=None, repr=False)
+    next: Period | None = field(default=None, repr=False)
+
+    @property
+    def count(self) -> int:
+        return len(self.briefs)
+
+    @property
+    def key(self) -> str:
+        return {"year": "%Y", "month": "%Y-%m", "day": "%Y-%m-%d"}[self.level]
+
+
+@dataclass
+class Timeline:
+    url: str
+    years: list[Period]  # newest first
+
+    def periods(self, level: str) -> list[Period]:
+        if level == "year":
+            return self.years
+        if level == "month":
+            return [m for y in self.years for m in y.children]
+        return [d for y in self.years for m in y.children for d in m.children]
+
+
+def period_url(day: date, level: str) -> str:
+    parts = [f"{day.year:04d}", f"{day.month:02d}", f"{day.day:02d}"]
+    depth = {"year": 1, "month": 2, "day": 3}[level]
+    return TIMELINE_URL + "/".join(parts[:depth]) + "/"
+
+
+def build_timeline(briefs: list[Brief], zone: tzinfo) -> Timeline:
+    """Group briefs (newest first) by their local date; periods are newest first too."""
+    years: dict[int, Period] = {}
+    months: dict[tuple[int, int], Period] = {}
+    days: dict[date, Period] = {}
+    for brief in briefs:
+        local = brief.date.astimezone(zone).date()
+        year = years.get(local.year)
+        if year is None:
+            year = years[local.year] = Period("year", date(local.year, 1, 1), period_url(local, "year"))
+        month = months.get((local.year, local.month))
+        if month is None:
+            start = date(local.year, local.month, 1)
+            month = months[(local.year, local.month)] = Period("month", start, period_url(local, "month"))
+            year.children.append(month)
+        day = days.get(local)
+        if day is None:
+            day = days[local] = Period("day", local, period_url(local, "day"))
+            month.children.append(day)
+        for period in (year, month, day):
+            period.briefs.append(brief)
+    timeline = Timeline(url=TIMELINE_URL, years=list(years.values()))
+    for level in ("year", "month", "day"):
+        periods = timeline.periods(level)
+        # Newest first: "previous" in time is the next one in the list.
+        for newer, older in zip(periods, periods[1:], strict=False):
+            newer.previous = older
+            older.next = newer
+    return timeline
