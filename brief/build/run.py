@@ -15,7 +15,7 @@ from brief.render.renderer import Renderer
 from brief.site.model import Site, build_site
 
 
-@dataclass
+@dataclass(repr=False)
 class BuildResult:
     config: SiteConfig
     site: Site

@@ -22,11 +22,11 @@ class BriefPage:
     brief: Brief
     url: str
     day_url: str  # the day archive this brief is listed in
-    tags: list[Term] = field(default_factory=list)
-    entities: dict[str, list[Term]] = field(default_factory=dict)  # by kind
-    authors: list[Term] = field(default_factory=list)
-    source: Term | None = None
-    related: list[BriefPage] = field(default_factory=list)
+    tags: list[Term] = field(default_factory=list, repr=False)
+    entities: dict[str, list[Term]] = field(default_factory=dict, repr=False)  # by kind
+    authors: list[Term] = field(default_factory=list, repr=False)
+    source: Term | None = field(default=None, repr=False)
+    related: list[BriefPage] = field(default_factory=list, repr=False)
 
     @property
     def month_key(self) -> str:
@@ -42,7 +42,7 @@ class BriefPage:
         return getattr(brief, name)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Site:
     config: SiteConfig
     pages: list[BriefPage]  # newest first

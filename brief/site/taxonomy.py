@@ -18,10 +18,10 @@ class Term:
     name: str
     slug: str
     url: str
-    briefs: list[Brief] = field(default_factory=list)
+    briefs: list[Brief] = field(default_factory=list, repr=False)
     aliases: list[str] = field(default_factory=list)
     # Other terms seen most often in the same briefs (entities only), with counts.
-    related: list[tuple[Term, int]] = field(default_factory=list)
+    related: list[tuple[Term, int]] = field(default_factory=list, repr=False)
 
     @property
     def count(self) -> int:
@@ -41,7 +41,7 @@ class Taxonomy:
     kind: str
     title: str
     url: str
-    terms: list[Term]
+    terms: list[Term] = field(repr=False)
     _by_key: dict[str, Term] = field(default_factory=dict, repr=False)
 
     def find(self, name: str) -> Term | None:

@@ -17,8 +17,8 @@ class Period:
     level: str  # year, month, day
     start: date
     url: str
-    briefs: list[Brief] = field(default_factory=list)
-    children: list[Period] = field(default_factory=list)
+    briefs: list[Brief] = field(default_factory=list, repr=False)
+    children: list[Period] = field(default_factory=list, repr=False)
     previous: Period | None = field(default=None, repr=False)
     next: Period | None = field(default=None, repr=False)
 

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from brief.build.run import BuildResult, build
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+def brief_text(title: str = "A brief", date: str = "2025-04-11T07:45:00+01:00", body: str = "Body.",
+               **fields: object) -> str:  # fmt: skip
+    """A brief file; extra fields are written as YAML flow values."""
+    import yaml
+
+    data = {"title": title, "date": date, **fields}
+    front = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    return f"---\n{front}---\n\n{body}\n"
+
+
+class SiteDir:
+    """A throwaway site folder with helpers to write briefs and build."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        (root / "content" / "briefs").mkdir(parents=True, exist_ok=True)
+        self.config("")
+
+    def config(self, text: str) -> None:
+        (self.root / "site.yml").write_text(textwrap.dedent(text), encoding="utf-8")
+
+    def brief(self, name: str, text: str) -> Path:
+        path = self.root / "content" / "briefs" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def build(self, **kwargs: object) -> BuildResult:
+        return build(self.root, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def out(self) -> Path:
+        return self.root / "public"
+
+    def read(self, rel: str) -> str:
+        return (self.out / rel).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> SiteDir:
+    return SiteDir(tmp_path / "site")
+
+
+@pytest.fixture
+def example_copy(tmp_path: Path) -> Path:
+    """The repository's example site, copied so a build never touches the working tree."""
+    root = tmp_path / "example"
+    root.mkdir()
+    shutil.copy(REPO / "site.yml", root / "site.yml")
+    shutil.copytree(REPO / "content", root / "content")
+    return root
+
+
+@pytest.fixture(scope="session")
+def built_example(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildResult]:
+    root = tmp_path_factory.mktemp("built") / "example"
+    root.mkdir()
+    shutil.copy(REPO / "site.yml", root / "site.yml")
+    shutil.copytree(REPO / "content", root / "content")
+    return root, build(root)
