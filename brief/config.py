@@ -76,7 +76,8 @@ class SiteConfig:
         return self.root / "templates"
 
     def absolute_url(self, path: str) -> str:
-        return self.base_url.rstrip("/") + self.url(path)
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}{self.url(path)}"
 
     def url(self, path: str) -> str:
         """A site path (`/tags/x/`) as a link from any page, honouring base_url's path."""

@@ -30,6 +30,8 @@ def parse_yaml(text: str, path: Path | str, first_line: int = 1) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark else first_line
         problem = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.context_mark and exc.problem and exc.context_mark.line != mark.line:
+            problem += f", {exc.context} that starts on line {first_line + exc.context_mark.line}"
         raise BriefError(
             f"invalid YAML: {problem}",
             path=path,
@@ -61,9 +63,8 @@ def line_of(text: str, keys: tuple[str | int, ...], first_line: int = 1) -> int:
                     line = first_line + key_node.start_mark.line
                     child = value_node
                     break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
-            if 0 <= key < len(node.value):
-                child = node.value[key]
-                line = first_line + child.start_mark.line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
+            child = node.value[key]
+            line = first_line + child.start_mark.line
         node = child
     return line

@@ -20,6 +20,8 @@ KNOWN_KEYS = {
     "summary", "draft", "raw_sha256",
 }  # fmt: skip
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+# Control characters have no meaning in news text and make HTML and XML invalid.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 DATE_HINT = "use ISO 8601, such as 2025-04-11T07:45:00+01:00 or 2025-04-11"
 
 
@@ -41,7 +43,7 @@ class _Fields:
             return None
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise self.fail(keys, f"expected text, got {type(value).__name__}")
-        text = str(value).strip()
+        text = _CONTROL.sub("", str(value)).strip()
         if required and not text:
             raise self.fail(keys, "must not be empty")
         return text
@@ -126,7 +128,7 @@ def parse_brief(text: str, rel_path: str, zone: tzinfo) -> Brief:
         title=title or "",
         date=published,  # type: ignore[arg-type]
         updated=updated,
-        body=body,
+        body=_CONTROL.sub("", body),
         body_line=body_line,
         authors=fields.text_list("authors"),
         source=_source(fields),

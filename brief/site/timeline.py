@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
+from itertools import pairwise
 
 from brief.model import Brief
 
@@ -75,7 +76,7 @@ def build_timeline(briefs: list[Brief], zone: tzinfo) -> Timeline:
     for level in ("year", "month", "day"):
         periods = timeline.periods(level)
         # Newest first: "previous" in time is the next one in the list.
-        for newer, older in zip(periods, periods[1:], strict=False):
+        for newer, older in pairwise(periods):
             newer.previous = older
             older.next = newer
     return timeline

@@ -1,0 +1,225 @@
+"""Determinism, atomic output, drafts, safety of untrusted text, slugs, theme overrides."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import html5lib
+import pytest
+
+from brief.build.run import build
+from brief.cli import main
+from brief.errors import BriefError
+from tests.conftest import brief_text
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_are_byte_identical(example_copy, tmp_path):
+    build(example_copy)
+    first = snapshot(example_copy / "public")
+    mtimes = {p: p.stat().st_mtime_ns for p in (example_copy / "public").rglob("*") if p.is_file()}
+    build(example_copy)
+    assert snapshot(example_copy / "public") == first
+    # Unchanged files are not rewritten: their mtime is kept.
+    assert all(p.stat().st_mtime_ns == t for p, t in mtimes.items())
+
+
+def test_build_in_another_folder_is_identical(example_copy, tmp_path):
+    import shutil
+
+    build(example_copy)
+    other = tmp_path / "elsewhere" / "copy"
+    shutil.copytree(example_copy, other, ignore=shutil.ignore_patterns("public"))
+    build(other)
+    assert snapshot(other / "public") == snapshot(example_copy / "public")
+
+
+def test_failed_build_leaves_previous_output_untouched(example_copy):
+    build(example_copy)
+    before = snapshot(example_copy / "public")
+    # A template that fails only on day archives, which render after hundreds of other pages.
+    templates = example_copy / "templates"
+    templates.mkdir()
+    (templates / "archive.html").write_text(
+        '{% extends "theme:archive.html" %}{% block main %}'
+        '{% if period.level == "day" %}{{ fail_here() }}{% endif %}{{ super() }}{% endblock %}'
+    )
+    (example_copy / "content/briefs/2025/08/new.md").write_text(brief_text("A new brief", "2025-08-31"))
+    with pytest.raises(BriefError, match=r"archive\.html"):
+        build(example_copy)
+    assert snapshot(example_copy / "public") == before
+    leftovers = [p.name for p in example_copy.iterdir() if p.name.startswith(".public")]
+    assert leftovers == []
+
+
+def test_drafts_are_left_out_everywhere_unless_asked(site):
+    site.brief("pub.md", brief_text("Published piece", tags=["shared"]))
+    site.brief("wip.md", brief_text("Secret draft", tags=["shared", "drafty"], draft=True,
+                                     entities={"people": ["Draft Person"]}))  # fmt: skip
+    site.build()
+    everything = b"".join(snapshot(site.out).values())
+    assert b"Published piece" in everything
+    assert b"Secret draft" not in everything and b"drafty" not in everything
+    assert b"Draft Person" not in everything
+    assert not (site.out / "tags" / "drafty").exists()
+    site.build(drafts=True)
+    assert "Secret draft" in site.read("index.html")
+    assert "Secret draft" in site.read("sitemap.xml") or "wip" in site.read("sitemap.xml")
+    assert (site.out / "people" / "draft-person" / "index.html").is_file()
+
+
+HOSTILE_BODY = """\
+Hello <script>alert('body')</script> world.
+
+<img src=x onerror="alert('img')">
+
+[click](javascript:alert('link')) and [data](data:text/html;base64,PHNjcmlwdD4=)
+
+<a href="javascript:alert(1)">raw anchor</a> <iframe src="https://evil.example/"></iframe>
+
+![pic](javascript:alert('img2'))
+"""
+
+
+def executable_markup(path: Path) -> list[str]:
+    """Scripts that run, event handlers and javascript: URLs in a page, as a parser sees them."""
+    tree = html5lib.parse(path.read_bytes(), namespaceHTMLElements=False)
+    found = []
+    for element in tree.iter():
+        if element.tag == "script" and element.get("type") != "application/ld+json":
+            found.append("script")
+        if element.tag in ("iframe", "object", "embed"):
+            found.append(element.tag)
+        for name, value in element.attrib.items():
+            if name.lower().startswith("on"):
+                found.append(f"{name}=")
+            if name in ("href", "src") and value.strip().lower().startswith(("javascript:", "data:text")):
+                found.append(f"{name}={value}")
+    return found
+
+
+def test_untrusted_text_produces_no_executable_markup(site):
+    site.brief("evil.md", brief_text(
+        "</title><script>alert('title')</script>", body=HOSTILE_BODY,
+        summary="<script>alert('summary')</script>", tags=["<b onmouseover=alert(1)>x</b>"],
+        authors=["</script><script>alert('author')</script>"],
+        entities={"people": ["<img src=x onerror=alert(1)>"]},
+    ))  # fmt: skip
+    site.build()
+    pages = sorted(site.out.rglob("*.html"))
+    assert pages
+    for page in pages:
+        assert executable_markup(page) == [], page
+    brief_page = next(site.out.glob("briefs/**/evil/index.html"))
+    text = brief_page.read_text()
+    assert "Hello &lt;script&gt;alert('body')&lt;/script&gt; world." in text
+    # JSON-LD cannot be closed early by text inside it.
+    ld = text.split('<script type="application/ld+json">')[1].split("</script>")[0]
+    assert "<" not in ld
+
+
+def test_unsafe_html_switch_allows_raw_html_for_trusted_sites(site):
+    site.config("markdown: {unsafe_html: true}\n")
+    site.brief("raw.md", brief_text("Raw", body='<div class="note">hand written</div>'))
+    site.build()
+    assert '<div class="note">hand written</div>' in next(site.out.glob("briefs/**/raw/index.html")).read_text()
+
+
+def test_tag_and_entity_slug_collisions(site):
+    site.brief("a.md", brief_text("A", "2025-01-01", tags=["NATO", "C"], entities={"organizations": ["NATO"]}))
+    site.brief("b.md", brief_text("B", "2025-01-02", tags=["Nato", "C++"], entities={"organizations": ["Nato"]}))
+    site.brief("c.md", brief_text("C", "2025-01-03", tags=["NATO"]))
+    result = site.build()
+    tags = result.site.tags
+    # Same name in another case: one tag, in the most used spelling.
+    nato = tags.find("nato")
+    assert nato.name == "NATO" and nato.count == 3 and nato.slug == "nato"
+    # Distinct names with the same slug: distinct pages, and the build says so.
+    c, cpp = tags.find("C"), tags.find("C++")
+    assert {c.slug, cpp.slug} == {"c", "c-2"}
+    assert (site.out / "tags" / "c" / "index.html").is_file()
+    assert (site.out / "tags" / "c-2" / "index.html").is_file()
+    assert any("share the slug 'c'" in w for w in result.warnings)
+    assert any("merged" in w and "'NATO'" in w and "'Nato'" in w for w in result.warnings)
+    assert len(result.site.entities["organizations"]) == 1
+
+
+def test_site_template_extends_theme_version_of_itself(site):
+    site.brief("a.md", brief_text("Overridden", body="Body text."))
+    (site.root / "templates").mkdir()
+    (site.root / "templates" / "brief.html").write_text(
+        '{% extends "theme:brief.html" %}\n{% block main %}<p class="banner">Special edition</p>{{ super() }}{% endblock %}\n'
+    )
+    site.build()
+    html = next(site.out.glob("briefs/**/a/index.html")).read_text()
+    assert '<p class="banner">Special edition</p>' in html
+    assert "<h1>Overridden</h1>" in html
+    assert "<p>Body text.</p>" in html
+
+
+def test_unknown_front_matter_keys_reach_templates(site):
+    site.brief("a.md", brief_text("A", subtitle="Kept for templates"))
+    (site.root / "templates").mkdir()
+    (site.root / "templates" / "brief.html").write_text(
+        '{% extends "theme:brief.html" %}{% block main %}<p class="sub">{{ item.extra.subtitle }}</p>{{ super() }}{% endblock %}'
+    )
+    site.build()
+    assert '<p class="sub">Kept for templates</p>' in next(site.out.glob("briefs/**/a/index.html")).read_text()
+
+
+def test_naive_dates_take_the_site_time_zone(site):
+    site.config("timezone: America/New_York\n")
+    site.brief("a.md", brief_text("A", "2025-07-04T23:30:00"))
+    result = site.build()
+    assert result.site.pages[0].brief.date.isoformat() == "2025-07-04T23:30:00-04:00"
+    assert (site.out / "timeline" / "2025" / "07" / "04" / "index.html").is_file()
+
+
+def test_base_url_with_a_path_prefixes_every_link(site):
+    site.config("base_url: https://example.org/news/\n")
+    site.brief("a.md", brief_text("A", tags=["x"]))
+    site.build()
+    html = site.read("index.html")
+    assert 'href="/news/tags/x/"' in html and 'href="/news/static/style.css?v=' in html
+    assert "https://example.org/news/briefs/" in site.read("sitemap.xml")
+
+
+def test_empty_site_yml_and_no_briefs_build(site):
+    result = site.build()
+    assert (site.out / "index.html").is_file() and (site.out / "feed.xml").is_file()
+    assert result.summary().startswith("built ")
+
+
+def test_cli_init_new_build(tmp_path, capsys):
+    folder = tmp_path / "mysite"
+    assert main(["init", str(folder)]) == 0
+    assert (folder / "content/raw").is_dir() and (folder / "templates").is_dir()
+    assert main(["new", "--site", str(folder), "Ships collide off Gdańsk"]) == 0
+    written = list((folder / "content/briefs").rglob("ships-collide-off-gdansk.md"))
+    assert len(written) == 1 and "draft: true" in written[0].read_text()
+    assert main(["new", "--site", str(folder), "Ships collide off Gdańsk"]) == 1
+    capsys.readouterr()
+    old = Path.cwd()
+    os.chdir(folder)
+    try:
+        assert main(["build"]) == 0
+    finally:
+        os.chdir(old)
+    out = capsys.readouterr().out
+    assert out.startswith("built ") and "1 briefs" in out
+    assert main(["build", "--site", str(folder), "--drafts", "-q"]) == 0
+    assert capsys.readouterr().out == ""
+    assert "Ships collide off Gdańsk" in (folder / "public/index.html").read_text()
+    assert main(["init", str(folder)]) == 1
+
+
+def test_help_for_every_command(capsys):
+    for command in ([], ["build"], ["init"], ["new"]):
+        with pytest.raises(SystemExit) as exit_info:
+            main([*command, "--help"])
+        assert exit_info.value.code == 0
+        assert "usage: brief" in capsys.readouterr().out
