@@ -15,8 +15,9 @@ def make_markdown(unsafe_html: bool = False) -> MarkdownIt:
 
     markdown-it's own link validation already drops javascript:, vbscript: and file: URLs.
     """
-    md = MarkdownIt("commonmark", {"html": unsafe_html, "typographer": False})
-    md.enable(["table", "strikethrough"])
+    md = MarkdownIt("commonmark", {"html": unsafe_html, "typographer": True})
+    # Curly quotes and proper dashes, as a newsroom would print them.
+    md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.core.ruler.push("entity_links", link_entities)
     return md
 
