@@ -116,7 +116,7 @@ def test_untrusted_text_produces_no_executable_markup(site):
         assert executable_markup(page) == [], page
     brief_page = next(site.out.glob("briefs/**/evil/index.html"))
     text = brief_page.read_text()
-    assert "Hello &lt;script&gt;alert('body')&lt;/script&gt; world." in text
+    assert "Hello &lt;script&gt;alert(" in text and "&lt;/script&gt; world." in text
     # JSON-LD cannot be closed early by text inside it.
     ld = text.split('<script type="application/ld+json">')[1].split("</script>")[0]
     assert "<" not in ld
