@@ -19,8 +19,13 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("-v", "--verbose", action="store_true", help="show tracebacks and details")
     common.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     site = argparse.ArgumentParser(add_help=False)
-    site.add_argument("--site", type=Path, default=Path("."), metavar="DIR",
-                      help="the site folder, holding site.yml (default: the current folder)")  # fmt: skip
+    site.add_argument(
+        "--site",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the site folder, holding site.yml (default: the current folder)",
+    )
 
     parser = argparse.ArgumentParser(
         prog="brief",
@@ -32,26 +37,56 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     build = commands.add_parser(
-        "build", parents=[common, site], help="render the site into its output folder",
+        "build",
+        parents=[common, site],
+        help="render the site into its output folder",
         description="Read content/briefs/, render every page through the theme and swap the "
         "result into the output folder (public/ unless site.yml says otherwise). A failed build "
         "leaves the previous output untouched.",
-    )  # fmt: skip
+    )
     build.add_argument("--drafts", action="store_true", help="include briefs marked draft: true")
     build.set_defaults(run=_build)
 
     init = commands.add_parser(
-        "init", parents=[common], help="create a new site folder that builds as is",
+        "init",
+        parents=[common],
+        help="create a new site folder that builds as is",
         description="Scaffold a site: a commented site.yml, content/briefs/ with one sample brief, "
         "the content/raw/ inbox and an empty templates/ folder for overrides.",
-    )  # fmt: skip
+    )
     init.add_argument("dir", type=Path, help="folder to create (may exist if empty)")
     init.set_defaults(run=_init)
 
+    ingest = commands.add_parser(
+        "ingest",
+        parents=[common, site],
+        help="turn raw articles into annotated briefs",
+        description="Read raw articles (.txt scrapes, saved .html pages, .json/.jsonl records, RSS/Atom "
+        "feeds, http(s) URLs, or - for standard input) and write annotated briefs to "
+        "content/briefs/YYYY/MM/. With no inputs, the inbox content/raw/ is processed and each "
+        "ingested file moves to content/raw/processed/. A brief edited by hand is never overwritten: "
+        "a changed article is written beside it as SLUG.incoming.md.",
+    )
+    ingest.add_argument("inputs", nargs="*", metavar="INPUT", help="files, folders, URLs or -")
+    ingest.add_argument(
+        "--date",
+        metavar="DATE",
+        help="publication date for articles that carry none (ISO 8601, e.g. 2025-04-11)",
+    )
+    ingest.add_argument(
+        "--backend",
+        choices=["auto", "rules", "spacy"],
+        help="entity recogniser (default: site.yml ingest.backend, else auto)",
+    )
+    ingest.add_argument("--dry-run", action="store_true", help="report what would be written, write nothing")
+    ingest.set_defaults(run=_ingest)
+
     new = commands.add_parser(
-        "new", parents=[common, site], help="write a new brief with today's date",
+        "new",
+        parents=[common, site],
+        help="write a new brief with today's date",
         description="Write content/briefs/YYYY/MM/SLUG.md with the front-matter keys to fill in.",
-    )  # fmt: skip
+    )
     new.add_argument("title", help="the brief's headline")
     new.set_defaults(run=_new)
     return parser
@@ -70,8 +105,39 @@ def _build(args: argparse.Namespace) -> int:
     from brief.build.run import build
 
     result = build(args.site, drafts=args.drafts, progress=_progress(args))
+    if result.ingest is not None and result.ingest.articles:
+        for error in result.ingest.failed:
+            print(f"error: {error}", file=sys.stderr)
+        _say(args, result.ingest.summary())
     _say(args, result.summary() + f" → {result.config.output_dir}")
-    return EXIT_OK
+    return EXIT_FAILED if result.ingest is not None and result.ingest.failed else EXIT_OK
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from brief.config import load_config
+    from brief.content.load import DATE_HINT, parse_moment
+    from brief.ingest.run import ingest
+
+    config = load_config(args.site)
+    date = None
+    if args.date:
+        try:
+            date = parse_moment(args.date, config.zone)
+        except ValueError:
+            raise BriefError(f"--date: not a valid date: {args.date!r}", hint=DATE_HINT) from None
+    report = ingest(
+        args.site,
+        args.inputs,
+        date=date,
+        backend=args.backend,
+        dry_run=args.dry_run,
+        progress=_progress(args),
+        config=config,
+    )
+    for error in report.failed:
+        print(f"error: {error}", file=sys.stderr)
+    _say(args, report.summary() + (" (dry run: nothing written)" if args.dry_run else ""))
+    return EXIT_FAILED if report.failed else EXIT_OK
 
 
 def _init(args: argparse.Namespace) -> int:

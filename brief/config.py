@@ -36,6 +36,21 @@ class FeedsConfig:
 
 
 @dataclass(frozen=True)
+class TagRuleConfig:
+    tag: str
+    keyword: str | None = None  # a regular expression searched in the article text
+    entity: str | None = None  # an entity name or alias
+
+
+@dataclass(frozen=True)
+class IngestConfig:
+    on_build: bool = True
+    backend: str = "auto"
+    boilerplate: tuple[str, ...] = ()
+    tag_rules: tuple[TagRuleConfig, ...] = ()
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """Everything site.yml can say, with the defaults an empty file gets."""
 
@@ -53,6 +68,11 @@ class SiteConfig:
     feeds: FeedsConfig = field(default_factory=FeedsConfig)
     unsafe_html: bool = False
     params: dict[str, Any] = field(default_factory=dict)
+    ingest: IngestConfig = field(default_factory=IngestConfig)
+
+    @property
+    def inbox_dir(self) -> Path:
+        return self.root / "content" / "raw"
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -113,9 +133,7 @@ class _Checker:
     def unknown(self, known: set[str]) -> None:
         for key in self.data:
             if key not in known:
-                raise self.fail(
-                    str(key), "unknown key", hint="known keys: " + ", ".join(sorted(known))
-                )
+                raise self.fail(str(key), "unknown key", hint="known keys: " + ", ".join(sorted(known)))
 
 
 def load_config(root: Path) -> SiteConfig:
@@ -139,17 +157,32 @@ def config_from_mapping(root: Path, data: dict[str, Any], text: str, path: Path)
     top = _Checker(data, text, path)
     top.unknown(
         {
-            "title", "description", "base_url", "language", "timezone", "theme", "pagination",
-            "output", "related", "permalinks", "feeds", "markdown", "params",
+            "title",
+            "description",
+            "base_url",
+            "language",
+            "timezone",
+            "theme",
+            "pagination",
+            "output",
+            "related",
+            "permalinks",
+            "feeds",
+            "markdown",
+            "params",
+            "ingest",
         }
-    )  # fmt: skip
+    )
     defaults = SiteConfig(root=root)
 
     base_url = top.get("base_url", str, defaults.base_url)
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise top.fail("base_url", f"expected an absolute http(s) URL, got {base_url!r}",
-                       hint="for example https://example.org/")  # fmt: skip
+        raise top.fail(
+            "base_url",
+            f"expected an absolute http(s) URL, got {base_url!r}",
+            hint="for example https://example.org/",
+        )
     if not base_url.endswith("/"):
         base_url += "/"
 
@@ -157,8 +190,11 @@ def config_from_mapping(root: Path, data: dict[str, Any], text: str, path: Path)
     try:
         zoneinfo.ZoneInfo(timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise top.fail("timezone", f"unknown time zone {timezone!r}",
-                       hint="use an IANA name such as Europe/London or UTC") from None  # fmt: skip
+        raise top.fail(
+            "timezone",
+            f"unknown time zone {timezone!r}",
+            hint="use an IANA name such as Europe/London or UTC",
+        ) from None
 
     pagination = top.get("pagination", int, defaults.pagination)
     if pagination < 1:
@@ -170,8 +206,11 @@ def config_from_mapping(root: Path, data: dict[str, Any], text: str, path: Path)
     output = top.get("output", str, defaults.output)
     out_dir = (root / output).resolve()
     if out_dir == root or root.is_relative_to(out_dir) or (root / "content") == out_dir:
-        raise top.fail("output", f"output folder {output!r} would overwrite the site itself",
-                       hint="use a folder of its own, such as public")  # fmt: skip
+        raise top.fail(
+            "output",
+            f"output folder {output!r} would overwrite the site itself",
+            hint="use a folder of its own, such as public",
+        )
 
     permalinks = dict(DEFAULT_PERMALINKS)
     raw_links = top.get("permalinks", dict, {})
@@ -182,11 +221,13 @@ def config_from_mapping(root: Path, data: dict[str, Any], text: str, path: Path)
         allowed = _PERMALINK_FIELDS.get(kind, {"slug"})
         used = set(re.findall(r"{(\w+)}", pattern))
         if not pattern.startswith("/") or not pattern.endswith("/") or "slug" not in used:
-            raise links.fail(kind, f"bad pattern {pattern!r}",
-                             hint="start and end with / and include {slug}")  # fmt: skip
+            raise links.fail(kind, f"bad pattern {pattern!r}", hint="start and end with / and include {slug}")
         if used - allowed:
-            raise links.fail(kind, f"unknown field {{{sorted(used - allowed)[0]}}}",
-                             hint="allowed: " + ", ".join(sorted(allowed)))  # fmt: skip
+            raise links.fail(
+                kind,
+                f"unknown field {{{sorted(used - allowed)[0]}}}",
+                hint="allowed: " + ", ".join(sorted(allowed)),
+            )
         permalinks[kind] = pattern
 
     feeds_data = _Checker(top.get("feeds", dict, {}), text, path, ("feeds",))
@@ -204,8 +245,11 @@ def config_from_mapping(root: Path, data: dict[str, Any], text: str, path: Path)
     markdown = _Checker(top.get("markdown", dict, {}), text, path, ("markdown",))
     markdown.unknown({"unsafe_html"})
 
+    ingest = _ingest_config(_Checker(top.get("ingest", dict, {}), text, path, ("ingest",)))
+
     return SiteConfig(
         root=root,
+        ingest=ingest,
         title=top.get("title", str, defaults.title),
         description=top.get("description", str, defaults.description),
         base_url=base_url,
@@ -219,4 +263,49 @@ def config_from_mapping(root: Path, data: dict[str, Any], text: str, path: Path)
         feeds=feeds,
         unsafe_html=markdown.get("unsafe_html", bool, False),
         params=top.get("params", dict, {}),
+    )
+
+
+def _ingest_config(checker: _Checker) -> IngestConfig:
+    checker.unknown({"on_build", "backend", "boilerplate", "tags"})
+    backend = checker.get("backend", str, "auto")
+    if backend not in ("auto", "rules", "spacy"):
+        raise checker.fail("backend", f"unknown backend {backend!r}", hint="use auto, rules or spacy")
+    patterns = checker.data.get("boilerplate") or []
+    if not isinstance(patterns, list):
+        raise checker.fail("boilerplate", "expected a list of regular expressions")
+    for index, pattern in enumerate(patterns):
+        try:
+            re.compile(str(pattern))
+        except re.error as error:
+            raise BriefError(
+                f"bad regular expression: {error}",
+                path=checker.path,
+                line=line_of(checker.text, ("ingest", "boilerplate", index)),
+                field=f"ingest.boilerplate.{index}",
+            ) from None
+    rules = []
+    raw_rules = checker.data.get("tags") or []
+    if not isinstance(raw_rules, list):
+        raise checker.fail("tags", "expected a list of rules like {keyword: 'drought', tag: Drought}")
+    for index, rule in enumerate(raw_rules):
+        keys = ("ingest", "tags", index)
+        where = {"path": checker.path, "line": line_of(checker.text, keys), "field": ".".join(map(str, keys))}
+        if (
+            not isinstance(rule, dict)
+            or not isinstance(rule.get("tag"), str)
+            or not (isinstance(rule.get("keyword"), str) or isinstance(rule.get("entity"), str))
+        ):
+            raise BriefError("a tag rule needs `tag` and one of `keyword` or `entity`", **where)
+        if rule.get("keyword"):
+            try:
+                re.compile(rule["keyword"])
+            except re.error as error:
+                raise BriefError(f"bad regular expression: {error}", **where) from None
+        rules.append(TagRuleConfig(tag=rule["tag"], keyword=rule.get("keyword"), entity=rule.get("entity")))
+    return IngestConfig(
+        on_build=checker.get("on_build", bool, True),
+        backend=backend,
+        boilerplate=tuple(str(p) for p in patterns),
+        tag_rules=tuple(rules),
     )

@@ -12,8 +12,9 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 
 
-def brief_text(title: str = "A brief", date: str = "2025-04-11T07:45:00+01:00", body: str = "Body.",
-               **fields: object) -> str:  # fmt: skip
+def brief_text(
+    title: str = "A brief", date: str = "2025-04-11T07:45:00+01:00", body: str = "Body.", **fields: object
+) -> str:
     """A brief file; extra fields are written as YAML flow values."""
     import yaml
 

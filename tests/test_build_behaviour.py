@@ -15,7 +15,9 @@ from tests.conftest import brief_text
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def test_two_builds_are_byte_identical(example_copy, tmp_path):
@@ -58,8 +60,12 @@ def test_failed_build_leaves_previous_output_untouched(example_copy):
 
 def test_drafts_are_left_out_everywhere_unless_asked(site):
     site.brief("pub.md", brief_text("Published piece", tags=["shared"]))
-    site.brief("wip.md", brief_text("Secret draft", tags=["shared", "drafty"], draft=True,
-                                     entities={"people": ["Draft Person"]}))  # fmt: skip
+    site.brief(
+        "wip.md",
+        brief_text(
+            "Secret draft", tags=["shared", "drafty"], draft=True, entities={"people": ["Draft Person"]}
+        ),
+    )
     site.build()
     everything = b"".join(snapshot(site.out).values())
     assert b"Published piece" in everything
@@ -103,12 +109,17 @@ def executable_markup(path: Path) -> list[str]:
 
 
 def test_untrusted_text_produces_no_executable_markup(site):
-    site.brief("evil.md", brief_text(
-        "</title><script>alert('title')</script>", body=HOSTILE_BODY,
-        summary="<script>alert('summary')</script>", tags=["<b onmouseover=alert(1)>x</b>"],
-        authors=["</script><script>alert('author')</script>"],
-        entities={"people": ["<img src=x onerror=alert(1)>"]},
-    ))  # fmt: skip
+    site.brief(
+        "evil.md",
+        brief_text(
+            "</title><script>alert('title')</script>",
+            body=HOSTILE_BODY,
+            summary="<script>alert('summary')</script>",
+            tags=["<b onmouseover=alert(1)>x</b>"],
+            authors=["</script><script>alert('author')</script>"],
+            entities={"people": ["<img src=x onerror=alert(1)>"]},
+        ),
+    )
     site.build()
     pages = sorted(site.out.rglob("*.html"))
     assert pages
@@ -126,12 +137,18 @@ def test_unsafe_html_switch_allows_raw_html_for_trusted_sites(site):
     site.config("markdown: {unsafe_html: true}\n")
     site.brief("raw.md", brief_text("Raw", body='<div class="note">hand written</div>'))
     site.build()
-    assert '<div class="note">hand written</div>' in next(site.out.glob("briefs/**/raw/index.html")).read_text()
+    assert (
+        '<div class="note">hand written</div>' in next(site.out.glob("briefs/**/raw/index.html")).read_text()
+    )
 
 
 def test_tag_and_entity_slug_collisions(site):
-    site.brief("a.md", brief_text("A", "2025-01-01", tags=["NATO", "C"], entities={"organizations": ["NATO"]}))
-    site.brief("b.md", brief_text("B", "2025-01-02", tags=["Nato", "C++"], entities={"organizations": ["Nato"]}))
+    site.brief(
+        "a.md", brief_text("A", "2025-01-01", tags=["NATO", "C"], entities={"organizations": ["NATO"]})
+    )
+    site.brief(
+        "b.md", brief_text("B", "2025-01-02", tags=["Nato", "C++"], entities={"organizations": ["Nato"]})
+    )
     site.brief("c.md", brief_text("C", "2025-01-03", tags=["NATO"]))
     result = site.build()
     tags = result.site.tags
@@ -168,7 +185,9 @@ def test_unknown_front_matter_keys_reach_templates(site):
         '{% extends "theme:brief.html" %}{% block main %}<p class="sub">{{ item.extra.subtitle }}</p>{{ super() }}{% endblock %}'
     )
     site.build()
-    assert '<p class="sub">Kept for templates</p>' in next(site.out.glob("briefs/**/a/index.html")).read_text()
+    assert (
+        '<p class="sub">Kept for templates</p>' in next(site.out.glob("briefs/**/a/index.html")).read_text()
+    )
 
 
 def test_naive_dates_take_the_site_time_zone(site):

@@ -31,18 +31,32 @@ def test_bad_yaml_names_file_and_line(site, capsys):
     [
         ('title: "T"\nauthors: [A]\ndate: "11 April 2025"\n', "date", 4, "not a valid date"),
         ('title: "T"\ndate: 2025-13-45\n', "date", 3, "not a valid date"),
-        ('date: 2025-01-01\nsummary: x\n', "title", 2, "is required"),
+        ("date: 2025-01-01\nsummary: x\n", "title", 2, "is required"),
         ('title: "T"\n', "date", 2, "is required"),
-        ('title: T\ndate: 2025-01-01\ntags:\n  - ok\n  - {a: b}\n', "tags.1", 6, "expected text"),
+        ("title: T\ndate: 2025-01-01\ntags:\n  - ok\n  - {a: b}\n", "tags.1", 6, "expected text"),
         ('title: T\ndate: 2025-01-01\ndraft: "yes"\n', "draft", 4, "true or false"),
-        ('title: T\ndate: 2025-01-01\nentities:\n  persons: [X]\n', "entities.persons", 5, "unknown entity kind"),
-        ('title: T\ndate: 2025-01-01\nentities:\n  people:\n    - name: X\n      mentions: -2\n',
-         "entities.people.0.mentions", 7, "whole number"),
-        ('title: T\ndate: 2025-01-01\nsource: {name: X, url: "javascript:alert(1)"}\n', "source.url", 4, "http(s) URL"),
-        ('title: T\ndate: 2025-01-02\nupdated: 2025-01-01\n', "updated", 4, "before date"),
-        ('title: T\ndate: 2025-01-01\nraw_sha256: abc\n', "raw_sha256", 4, "64"),
+        (
+            "title: T\ndate: 2025-01-01\nentities:\n  persons: [X]\n",
+            "entities.persons",
+            5,
+            "unknown entity kind",
+        ),
+        (
+            "title: T\ndate: 2025-01-01\nentities:\n  people:\n    - name: X\n      mentions: -2\n",
+            "entities.people.0.mentions",
+            7,
+            "whole number",
+        ),
+        (
+            'title: T\ndate: 2025-01-01\nsource: {name: X, url: "javascript:alert(1)"}\n',
+            "source.url",
+            4,
+            "http(s) URL",
+        ),
+        ("title: T\ndate: 2025-01-02\nupdated: 2025-01-01\n", "updated", 4, "before date"),
+        ("title: T\ndate: 2025-01-01\nraw_sha256: abc\n", "raw_sha256", 4, "64"),
     ],
-)  # fmt: skip
+)
 def test_field_errors(site, capsys, front, field, line, words):
     site.brief("one.md", f"---\n{front}---\nBody\n")
     code, err = run(site, capsys)
@@ -79,7 +93,9 @@ def test_undecodable_brief(site, capsys):
 def test_broken_template_syntax(site, capsys):
     site.brief("a.md", brief_text("A"))
     (site.root / "templates").mkdir()
-    (site.root / "templates" / "brief.html").write_text('{% extends "base.html" %}\n\n{% block main %}\n{{ item.title\n{% endblock %}\n')
+    (site.root / "templates" / "brief.html").write_text(
+        '{% extends "base.html" %}\n\n{% block main %}\n{{ item.title\n{% endblock %}\n'
+    )
     code, err = run(site, capsys)
     assert code == 1
     assert "templates/brief.html:4" in err or "templates/brief.html:5" in err
@@ -89,7 +105,9 @@ def test_broken_template_syntax(site, capsys):
 def test_template_runtime_error_names_line(site, capsys):
     site.brief("a.md", brief_text("A"))
     (site.root / "templates").mkdir()
-    (site.root / "templates" / "brief.html").write_text('{% extends "base.html" %}\n{% block main %}\n<p>{{ item.title }}</p>\n<p>{{ 1 // 0 }}</p>\n{% endblock %}\n')
+    (site.root / "templates" / "brief.html").write_text(
+        '{% extends "base.html" %}\n{% block main %}\n<p>{{ item.title }}</p>\n<p>{{ 1 // 0 }}</p>\n{% endblock %}\n'
+    )
     code, err = run(site, capsys)
     assert code == 1
     assert "templates/brief.html:4: template error: ZeroDivisionError" in err
@@ -112,7 +130,7 @@ def test_missing_theme(site, capsys):
         ("output: .\n", 1, "would overwrite the site"),
         ("title: [unclosed\n", 2, "flow sequence that starts on line 1"),
     ],
-)  # fmt: skip
+)
 def test_site_yml_errors(site, capsys, config, line, words):
     site.config(config)
     code, err = run(site, capsys)

@@ -31,7 +31,7 @@ def resolve(out: Path, page: Path, href: str, base_path: str) -> tuple[Path, str
     if not path:
         return page, parts.fragment
     assert path.startswith(base_path), f"link {href} is outside the site's base path"
-    target = out / path[len(base_path):]
+    target = out / path[len(base_path) :]
     if path.endswith("/"):
         target = target / "index.html"
     return target, parts.fragment
@@ -128,11 +128,22 @@ def test_page_types_exist(built_example):
     site = result.site
     # Pagination is 5 in the example, so the index and busy tags have several pages.
     assert (out / "page" / "2" / "index.html").is_file()
-    for rel in ("tags/index.html", "people/index.html", "organizations/index.html", "places/index.html",
-                "authors/index.html", "sources/index.html", "timeline/index.html", "404.html",
-                "timeline/2025/index.html", "timeline/2025/04/index.html",
-                "timeline/2025/04/15/index.html", "people/marta-lindqvist/feed.xml",
-                "tags/baltic-security/feed.xml", "static/style.css"):  # fmt: skip
+    for rel in (
+        "tags/index.html",
+        "people/index.html",
+        "organizations/index.html",
+        "places/index.html",
+        "authors/index.html",
+        "sources/index.html",
+        "timeline/index.html",
+        "404.html",
+        "timeline/2025/index.html",
+        "timeline/2025/04/index.html",
+        "timeline/2025/04/15/index.html",
+        "people/marta-lindqvist/feed.xml",
+        "tags/baltic-security/feed.xml",
+        "static/style.css",
+    ):
         assert (out / rel).is_file(), rel
     assert len(site.pages) == 12  # the draft is left out
     assert site.entities["people"].find("Marta Lindqvist").count == 4

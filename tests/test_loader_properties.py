@@ -16,16 +16,34 @@ EXAMPLE = (REPO / "content/briefs/2025/04/lindqvist-calls-for-cable-patrols.md")
 MARKDOWN = make_markdown()
 
 yaml_scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=30),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=30),
     st.sampled_from(["2025-04-11", "2025-04-11T07:45:00+01:00", "2025-13-01", "yesterday", "", "~"]),
-)  # fmt: skip
+)
 yaml_values = st.recursive(
     yaml_scalars,
-    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=10), inner, max_size=4)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=10), inner, max_size=4)
+    ),
     max_leaves=12,
 )
-KEYS = ["title", "date", "updated", "authors", "source", "tags", "entities", "summary", "draft",
-        "raw_sha256", "slug", "extra"]  # fmt: skip
+KEYS = [
+    "title",
+    "date",
+    "updated",
+    "authors",
+    "source",
+    "tags",
+    "entities",
+    "summary",
+    "draft",
+    "raw_sha256",
+    "slug",
+    "extra",
+]
 
 
 def load(text: str) -> None:
@@ -64,11 +82,34 @@ def test_mutated_real_brief(data):
         position = data.draw(st.integers(0, len(text)))
         action = data.draw(st.sampled_from(["delete", "insert", "truncate", "swap"]))
         if action == "delete":
-            text = text[:position] + text[position + data.draw(st.integers(1, 20)):]
+            text = text[:position] + text[position + data.draw(st.integers(1, 20)) :]
         elif action == "insert":
-            text = text[:position] + data.draw(st.sampled_from(
-                [":", "-", "[", "]", "{", "}", "'", '"', "\n", "  ", "---\n", "\t", "&a", "*b", "!!python/object ", "%"]
-            )) + text[position:]  # fmt: skip
+            text = (
+                text[:position]
+                + data.draw(
+                    st.sampled_from(
+                        [
+                            ":",
+                            "-",
+                            "[",
+                            "]",
+                            "{",
+                            "}",
+                            "'",
+                            '"',
+                            "\n",
+                            "  ",
+                            "---\n",
+                            "\t",
+                            "&a",
+                            "*b",
+                            "!!python/object ",
+                            "%",
+                        ]
+                    )
+                )
+                + text[position:]
+            )
         elif action == "truncate":
             text = text[:position]
         else:

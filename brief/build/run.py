@@ -9,6 +9,7 @@ from pathlib import Path
 from brief.build.output import StagedOutput
 from brief.config import SiteConfig, load_config
 from brief.content.load import brief_files, load_briefs
+from brief.ingest.run import IngestReport, inbox_files, ingest
 from brief.progress import Progress
 from brief.render.plan import Page, plan_pages
 from brief.render.renderer import Renderer
@@ -24,6 +25,7 @@ class BuildResult:
     written: int
     unchanged: int
     warnings: list[str] = field(default_factory=list)
+    ingest: IngestReport | None = None
 
     def summary(self) -> str:
         site = self.site
@@ -45,10 +47,19 @@ def load_site(root: Path, drafts: bool = False, progress: Progress | None = None
     return build_site(config, published)
 
 
-def build(root: Path, drafts: bool = False, progress: Progress | None = None) -> BuildResult:
-    """Build the site at `root`. On any error the previous output is left as it was."""
+def build(
+    root: Path, drafts: bool = False, progress: Progress | None = None, ingest_inbox: bool = True
+) -> BuildResult:
+    """Build the site at `root`. On any error the previous output is left as it was.
+
+    New raw articles in the inbox are ingested first when site.yml's `ingest.on_build` is on.
+    """
     progress = progress or Progress(quiet=True)
     started = time.perf_counter()
+    report = None
+    config = load_config(root)
+    if ingest_inbox and config.ingest.on_build and inbox_files(config):
+        report = ingest(root, progress=progress, config=config)
     site = load_site(root, drafts, progress)
     config = site.config
     for warning in site.warnings:
@@ -69,5 +80,13 @@ def build(root: Path, drafts: bool = False, progress: Progress | None = None) ->
         raise
     finally:
         progress.done()
-    return BuildResult(config, site, plan, time.perf_counter() - started, staged.written,
-                       staged.unchanged, site.warnings)  # fmt: skip
+    return BuildResult(
+        config,
+        site,
+        plan,
+        time.perf_counter() - started,
+        staged.written,
+        staged.unchanged,
+        site.warnings,
+        report,
+    )

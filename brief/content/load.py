@@ -16,9 +16,19 @@ from brief.slugs import slugify
 from brief.yamlfile import line_of, parse_yaml
 
 KNOWN_KEYS = {
-    "title", "slug", "date", "updated", "authors", "source", "tags", "entities",
-    "summary", "draft", "raw_sha256",
-}  # fmt: skip
+    "title",
+    "slug",
+    "date",
+    "updated",
+    "authors",
+    "source",
+    "tags",
+    "entities",
+    "summary",
+    "draft",
+    "raw_sha256",
+    "ingest_sha256",
+}
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 # Control characters have no meaning in news text and make HTML and XML invalid.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -96,9 +106,11 @@ def parse_brief(text: str, rel_path: str, zone: tzinfo) -> Brief:
         data = {}
     if not isinstance(data, dict):
         raise BriefError(
-            "front-matter must be a mapping of keys to values", path=rel_path, line=2,
+            "front-matter must be a mapping of keys to values",
+            path=rel_path,
+            line=2,
             hint="write one `key: value` per line",
-        )  # fmt: skip
+        )
     fields = _Fields(data, yaml_text, rel_path)
     for key in data:
         if not isinstance(key, str):
@@ -152,8 +164,9 @@ def _source(fields: _Fields) -> Source:
         raise fields.fail(("source",), "expected an outlet name or a mapping with name and url")
     unknown = set(value) - {"name", "url"}
     if unknown:
-        raise fields.fail(("source", sorted(map(str, unknown))[0]), "unknown key",
-                          hint="source takes name and url")  # fmt: skip
+        raise fields.fail(
+            ("source", sorted(map(str, unknown))[0]), "unknown key", hint="source takes name and url"
+        )
     url = fields.text(value.get("url"), ("source", "url"))
     if url and not re.match(r"^https?://[^\s/]+", url):
         raise fields.fail(("source", "url"), f"expected an http(s) URL, got {url!r}")
@@ -165,13 +178,17 @@ def _entities(fields: _Fields) -> tuple[EntityRef, ...]:
     if value is None:
         return ()
     if not isinstance(value, dict):
-        raise fields.fail(("entities",), "expected a mapping",
-                          hint="entities: {people: [...], organizations: [...], places: [...]}")  # fmt: skip
+        raise fields.fail(
+            ("entities",),
+            "expected a mapping",
+            hint="entities: {people: [...], organizations: [...], places: [...]}",
+        )
     refs: list[EntityRef] = []
     for kind, items in value.items():
         if kind not in ENTITY_KINDS:
-            raise fields.fail(("entities", kind), "unknown entity kind",
-                              hint="use people, organizations or places")  # fmt: skip
+            raise fields.fail(
+                ("entities", kind), "unknown entity kind", hint="use people, organizations or places"
+            )
         if items is None:
             continue
         if not isinstance(items, list):
@@ -192,8 +209,11 @@ def _entity(fields: _Fields, kind: str, index: int, item: Any) -> EntityRef:
         return EntityRef(kind=kind, name=name or "")
     unknown = set(item) - {"name", "aliases", "mentions"}
     if unknown:
-        raise fields.fail((*keys, sorted(map(str, unknown))[0]), "unknown key",
-                          hint="an entity takes name, aliases and mentions")  # fmt: skip
+        raise fields.fail(
+            (*keys, sorted(map(str, unknown))[0]),
+            "unknown key",
+            hint="an entity takes name, aliases and mentions",
+        )
     name = fields.text(item.get("name"), (*keys, "name"), required=True) or ""
     aliases_value = item.get("aliases") or []
     if isinstance(aliases_value, str):
@@ -216,9 +236,10 @@ def brief_files(briefs_dir: Path) -> list[Path]:
     if not briefs_dir.is_dir():
         return []
     return sorted(
-        p for p in briefs_dir.rglob("*.md")
+        p
+        for p in briefs_dir.rglob("*.md")
         if p.is_file() and not p.name.startswith(".") and not p.name.endswith(".incoming.md")
-    )  # fmt: skip
+    )
 
 
 def read_brief(path: Path, root: Path, zone: tzinfo) -> Brief:
@@ -227,8 +248,7 @@ def read_brief(path: Path, root: Path, zone: tzinfo) -> Brief:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        raise BriefError("not valid UTF-8", path=rel_path, line=line,
-                         hint="save the file as UTF-8") from None  # fmt: skip
+        raise BriefError("not valid UTF-8", path=rel_path, line=line, hint="save the file as UTF-8") from None
     except OSError as exc:
         raise BriefError(f"cannot read: {exc.strerror}", path=rel_path) from None
     return parse_brief(text, rel_path, zone)
@@ -247,11 +267,15 @@ def load_briefs(paths: Iterable[Path], root: Path, zone: tzinfo) -> list[Brief]:
             continue
         other = by_slug.get(brief.slug)
         if other is not None:
-            errors.append(BriefError(
-                f"duplicate slug {brief.slug!r}, also used by {other.source_path}",
-                path=brief.source_path, line=1, field="slug",
-                hint="rename one file or set a distinct `slug:` in its front-matter",
-            ))  # fmt: skip
+            errors.append(
+                BriefError(
+                    f"duplicate slug {brief.slug!r}, also used by {other.source_path}",
+                    path=brief.source_path,
+                    line=1,
+                    field="slug",
+                    hint="rename one file or set a distinct `slug:` in its front-matter",
+                )
+            )
             continue
         by_slug[brief.slug] = brief
         briefs.append(brief)

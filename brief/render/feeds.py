@@ -33,8 +33,9 @@ def _xml(root: ET.Element) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def atom_feed(config: SiteConfig, url: str, title: str, home: str,
-              items: list[BriefPage], body: BodyRenderer) -> bytes:  # fmt: skip
+def atom_feed(
+    config: SiteConfig, url: str, title: str, home: str, items: list[BriefPage], body: BodyRenderer
+) -> bytes:
     feed = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": config.language})
     _sub(feed, "id", config.absolute_url(url))
     _sub(feed, "title", title)
@@ -65,8 +66,9 @@ def atom_feed(config: SiteConfig, url: str, title: str, home: str,
     return _xml(feed)
 
 
-def json_feed(config: SiteConfig, url: str, title: str, home: str,
-              items: list[BriefPage], body: BodyRenderer) -> bytes:  # fmt: skip
+def json_feed(
+    config: SiteConfig, url: str, title: str, home: str, items: list[BriefPage], body: BodyRenderer
+) -> bytes:
     """JSON Feed 1.1 (https://jsonfeed.org/version/1.1)."""
     document: dict[str, object] = {
         "version": "https://jsonfeed.org/version/1.1",

@@ -84,15 +84,26 @@ def plan_pages(site: Site) -> list[Page]:
 
     for pager in paginate(site.pages, size, "/"):
         title = config.title if pager.number == 1 else f"{config.title}, page {pager.number}"
-        add(Page(pager.url_for(pager.number), "index", "index.html", {"paginator": pager},
-                 title, _newest(pager.items)))  # fmt: skip
+        add(
+            Page(
+                pager.url_for(pager.number),
+                "index",
+                "index.html",
+                {"paginator": pager},
+                title,
+                _newest(pager.items),
+            )
+        )
 
     for taxonomy in site.taxonomies:
         _plan_taxonomy(site, taxonomy, plan)
 
     timeline = site.timeline
-    add(Page(timeline.url, "timeline", "timeline.html", {"timeline": timeline}, "Timeline",
-             _newest(site.pages)))  # fmt: skip
+    add(
+        Page(
+            timeline.url, "timeline", "timeline.html", {"timeline": timeline}, "Timeline", _newest(site.pages)
+        )
+    )
     for level in ("year", "month", "day"):
         for period in timeline.periods(level):
             add(_archive_page(site, period))
@@ -100,11 +111,23 @@ def plan_pages(site: Site) -> list[Page]:
     add(Page("/404.html", "not_found", "404.html", {}, "Page not found", in_sitemap=False))
     feeds = config.feeds
     if feeds.atom:
-        add(Page("/feed.xml", "atom", context={"items": site.pages[: feeds.items],
-                 "title": config.title, "home": "/"}, in_sitemap=False))  # fmt: skip
+        add(
+            Page(
+                "/feed.xml",
+                "atom",
+                context={"items": site.pages[: feeds.items], "title": config.title, "home": "/"},
+                in_sitemap=False,
+            )
+        )
     if feeds.json:
-        add(Page("/feed.json", "json_feed", context={"items": site.pages[: feeds.items],
-                 "title": config.title, "home": "/"}, in_sitemap=False))  # fmt: skip
+        add(
+            Page(
+                "/feed.json",
+                "json_feed",
+                context={"items": site.pages[: feeds.items], "title": config.title, "home": "/"},
+                in_sitemap=False,
+            )
+        )
     add(Page("/robots.txt", "robots", in_sitemap=False))
     add(Page("/sitemap.xml", "sitemap", context={"plan": plan}, in_sitemap=False))
     _check_unique(plan)
@@ -130,11 +153,15 @@ def _plan_taxonomy(site: Site, taxonomy: Taxonomy, plan: list[Page]) -> None:
         for pager in paginate(items, config.pagination, term.url):
             title = term.name if pager.number == 1 else f"{term.name}, page {pager.number}"
             context = {"term": term, "taxonomy": taxonomy, "paginator": pager, "feed_url": feed_url}
-            plan.append(Page(pager.url_for(pager.number), kind, template, context, title,
-                             _newest(pager.items)))  # fmt: skip
+            plan.append(
+                Page(pager.url_for(pager.number), kind, template, context, title, _newest(pager.items))
+            )
         if feed_url:
-            context = {"items": items[: config.feeds.items], "title": f"{term.name} — {config.title}",
-                       "home": term.url}  # fmt: skip
+            context = {
+                "items": items[: config.feeds.items],
+                "title": f"{term.name} — {config.title}",
+                "home": term.url,
+            }
             plan.append(Page(feed_url, "atom", context=context, in_sitemap=False))
 
 
@@ -142,8 +169,9 @@ def _archive_page(site: Site, period: Period) -> Page:
     items = [site.by_slug[b.slug] for b in period.briefs]
     fmt = {"year": "%Y", "month": "%B %Y", "day": "%-d %B %Y"}[period.level]
     title = period.start.strftime(fmt)
-    return Page(period.url, "archive", "archive.html", {"period": period, "items": items}, title,
-                _newest(items))  # fmt: skip
+    return Page(
+        period.url, "archive", "archive.html", {"period": period, "items": items}, title, _newest(items)
+    )
 
 
 def _check_unique(plan: list[Page]) -> None:
@@ -154,7 +182,8 @@ def _check_unique(plan: list[Page]) -> None:
             raise BriefError(
                 f"two pages would be written to {page.path} ({other.kind} {other.title!r} "
                 f"and {page.kind} {page.title!r})",
-                path="site.yml", field="permalinks",
+                path="site.yml",
+                field="permalinks",
                 hint="make the permalink patterns distinct",
-            )  # fmt: skip
+            )
         seen[page.path] = page

@@ -100,7 +100,6 @@ class Renderer:
                         files["static/" + path.relative_to(base).as_posix()] = path
         return files
 
-
     def news_article_ld(self, item: BriefPage) -> Markup:
         """schema.org NewsArticle for a brief page."""
         config, brief = self.config, item.brief
@@ -112,21 +111,26 @@ class Renderer:
             "dateModified": brief.modified.isoformat(),
             "url": config.absolute_url(item.url),
             "mainEntityOfPage": config.absolute_url(item.url),
-            "author": [{"@type": "Person", "name": a.name, "url": config.absolute_url(a.url)}
-                       for a in item.authors],
+            "author": [
+                {"@type": "Person", "name": a.name, "url": config.absolute_url(a.url)} for a in item.authors
+            ],
             "publisher": {"@type": "Organization", "name": brief.source.name or config.title},
             "keywords": [t.name for t in item.tags],
             "inLanguage": config.language,
-        }  # fmt: skip
+        }
         if brief.summary:
             data["description"] = brief.summary
         if brief.source.url:
             data["isBasedOn"] = brief.source.url
         mentions = [
-            {"@type": {"people": "Person", "organizations": "Organization", "places": "Place"}[kind],
-             "name": t.name, "url": config.absolute_url(t.url)}
-            for kind, terms in item.entities.items() for t in terms
-        ]  # fmt: skip
+            {
+                "@type": {"people": "Person", "organizations": "Organization", "places": "Place"}[kind],
+                "name": t.name,
+                "url": config.absolute_url(t.url),
+            }
+            for kind, terms in item.entities.items()
+            for t in terms
+        ]
         if mentions:
             data["mentions"] = mentions
         return json_ld(data)

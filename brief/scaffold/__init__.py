@@ -43,8 +43,9 @@ def _atomic_write(path: Path, text: str) -> None:
 def init_site(folder: Path) -> Path:
     folder = folder.resolve()
     if folder.exists() and any(folder.iterdir()):
-        raise BriefError("folder is not empty", path=folder,
-                         hint="choose a new folder name, or empty this one")  # fmt: skip
+        raise BriefError(
+            "folder is not empty", path=folder, hint="choose a new folder name, or empty this one"
+        )
     now = datetime.now().astimezone().replace(microsecond=0)
     _atomic_write(folder / "site.yml", (_HERE / "site.yml").read_text(encoding="utf-8"))
     _atomic_write(
@@ -66,10 +67,13 @@ def new_brief(root: Path, title: str) -> Path:
     slug = slugify(title)
     path = config.briefs_dir / f"{now.year:04d}" / f"{now.month:02d}" / f"{slug}.md"
     if path.exists():
-        raise BriefError("a brief with this slug exists already", path=path,
-                         hint="choose another title or edit that file")  # fmt: skip
+        raise BriefError(
+            "a brief with this slug exists already", path=path, hint="choose another title or edit that file"
+        )
     quoted = title.replace("\\", "\\\\").replace('"', '\\"')
-    _atomic_write(path, f"""---
+    _atomic_write(
+        path,
+        f"""---
 title: "{quoted}"
 date: {now.isoformat()}
 authors: []
@@ -86,5 +90,6 @@ draft: true
 ---
 
 Write the brief here.
-""")
+""",
+    )
     return path.relative_to(config.root) if path.is_relative_to(config.root) else path

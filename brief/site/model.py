@@ -73,25 +73,30 @@ def build_site(config: SiteConfig, briefs: list[Brief]) -> Site:
     links = config.permalinks
 
     def taxonomy(kind: str, title: str, names) -> Taxonomy:
-        return build_taxonomy(kind, title, index_url(links[kind]), links[kind],
-                              ((b, names(b)) for b in ordered), warnings)  # fmt: skip
+        return build_taxonomy(
+            kind, title, index_url(links[kind]), links[kind], ((b, names(b)) for b in ordered), warnings
+        )
 
     tags = taxonomy("tag", "Tags", lambda b: b.tags)
     authors = taxonomy("author", "Authors", lambda b: b.authors)
     sources = taxonomy("source", "Sources", lambda b: [b.source.name] if b.source.name else [])
     entities = {
         kind: taxonomy(
-            ENTITY_KIND_SINGULAR[kind], ENTITY_TITLES[kind],
+            ENTITY_KIND_SINGULAR[kind],
+            ENTITY_TITLES[kind],
             lambda b, kind=kind: [e.name for e in b.entities if e.kind == kind],
         )
         for kind in ENTITY_KINDS
-    }  # fmt: skip
+    }
 
     pages = [
-        BriefPage(brief=b, url=brief_url(config, b),
-                  day_url=period_url(b.date.astimezone(config.zone).date(), "day"))
+        BriefPage(
+            brief=b,
+            url=brief_url(config, b),
+            day_url=period_url(b.date.astimezone(config.zone).date(), "day"),
+        )
         for b in ordered
-    ]  # fmt: skip
+    ]
     by_slug = {p.brief.slug: p for p in pages}
     for page in pages:
         brief = page.brief
@@ -110,10 +115,16 @@ def build_site(config: SiteConfig, briefs: list[Brief]) -> Site:
         page.related = [by_slug[b.slug] for b in related[page.brief.slug]]
 
     return Site(
-        config=config, pages=pages, by_slug=by_slug, tags=tags, entities=entities,
-        authors=authors, sources=sources, timeline=build_timeline(ordered, config.zone),
+        config=config,
+        pages=pages,
+        by_slug=by_slug,
+        tags=tags,
+        entities=entities,
+        authors=authors,
+        sources=sources,
+        timeline=build_timeline(ordered, config.zone),
         warnings=warnings,
-    )  # fmt: skip
+    )
 
 
 def _gather_aliases(pages: list[BriefPage], entities: dict[str, Taxonomy]) -> None:

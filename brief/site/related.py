@@ -44,4 +44,3 @@ def related_briefs(
         best = sorted(scores, key=lambda j: (-scores[j], abs(j - i), j))[:count]
         related[brief.slug] = [briefs[j] for j in best]
     return related
-

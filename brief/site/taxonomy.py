@@ -106,8 +106,9 @@ def build_taxonomy(
                 f"{names[key]!r} is at {permalink.format(slug=slug)}"
             )
         used[slug] = names[key]
-        term = Term(kind=kind, name=names[key], slug=slug, url=permalink.format(slug=slug),
-                    briefs=briefs[key])  # fmt: skip
+        term = Term(
+            kind=kind, name=names[key], slug=slug, url=permalink.format(slug=slug), briefs=briefs[key]
+        )
         terms.append(term)
         by_key[key] = term
     return Taxonomy(kind=kind, title=title, url=index_url, terms=terms, _by_key=by_key)

@@ -1,0 +1,1 @@
+"""Raw articles → annotated briefs: read, clean, find metadata, annotate, write."""

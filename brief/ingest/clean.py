@@ -1,0 +1,96 @@
+"""Scrape noise out: boilerplate lines, repeated paragraphs, stray whitespace."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+from brief.ingest import data
+
+_QUOTES = str.maketrans(
+    {
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "‛": "'",
+        "′": "'",
+        "`": "'",
+        "´": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "‟": '"',
+        "″": '"',
+        "«": '"',
+        "»": '"',
+        "–": "-",
+        "—": "-",
+        "‒": "-",
+        "―": "-",
+        "−": "-",
+        "\u00a0": " ",
+    }
+)
+_CURLY = set("‘’“”–—…")
+
+
+@lru_cache(maxsize=8)
+def boilerplate_pattern(extra: tuple[str, ...] = ()) -> re.Pattern[str]:
+    patterns = list(data.load("boilerplate.yml")["patterns"]) + list(extra)
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+def normalise(paragraph: str) -> str:
+    """The form two copies of a paragraph share: quotes, dashes, spacing and case evened out."""
+    text = unicodedata.normalize("NFKC", paragraph).translate(_QUOTES)
+    text = re.sub(r"\s+", " ", text)
+    text = re.sub(r" (?=[',.;:!?)])", "", text)  # "Moscow 's" and "Moscow's"
+    return text.strip().casefold()
+
+
+def typographic_score(paragraph: str) -> int:
+    """Higher for the copy a person would rather read: curly quotes, real dashes."""
+    return sum(1 for c in paragraph if c in _CURLY) - len(re.findall(r" '|' |\"", paragraph))
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Blank lines separate paragraphs; lines inside one are joined."""
+    blocks = re.split(r"\n\s*\n", text.replace("\r", ""))
+    out = []
+    for block in blocks:
+        lines = [ln.strip() for ln in block.split("\n") if ln.strip()]
+        if lines:
+            out.append(" ".join(lines))
+    return out
+
+
+def remove_boilerplate(paragraphs: Iterable[str], extra: tuple[str, ...] = ()) -> list[str]:
+    pattern = boilerplate_pattern(extra)
+    kept = []
+    for paragraph in paragraphs:
+        text = re.sub(r"\s+", " ", paragraph).strip()
+        if text and not pattern.fullmatch(text):
+            kept.append(text)
+    return kept
+
+
+def dedupe(paragraphs: list[str]) -> list[str]:
+    """Each paragraph once, at its first place, in its typographically better copy."""
+    best: dict[str, int] = {}
+    order: list[str] = []
+    chosen: dict[str, str] = {}
+    for paragraph in paragraphs:
+        key = normalise(paragraph)
+        score = typographic_score(paragraph)
+        if key not in chosen:
+            order.append(key)
+            chosen[key], best[key] = paragraph, score
+        elif score > best[key]:
+            chosen[key], best[key] = paragraph, score
+    return [chosen[key] for key in order]
+
+
+def clean_paragraphs(paragraphs: list[str], extra_patterns: tuple[str, ...] = ()) -> list[str]:
+    return dedupe(remove_boilerplate(paragraphs, extra_patterns))

@@ -1,0 +1,42 @@
+"""Named entities: one interface, two backends (built-in rules, spaCy), one canonicaliser."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+KINDS = ("people", "organizations", "places")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One span of text naming an entity, as a backend found it."""
+
+    kind: str  # people, organizations, places
+    text: str  # the name as written, title and possessive removed
+    start: int  # offset in the text
+    end: int
+    titled: bool = False  # written with an honorific ("Mr Healey")
+
+
+class Recognizer(Protocol):
+    name: str
+
+    def mentions(self, text: str) -> list[Mention]: ...
+
+
+def get_recognizer(name: str = "auto") -> Recognizer:
+    """`rules`, `spacy`, or `auto`: spaCy when installed with its model, else the rules."""
+    from brief.ingest.entities.rules import RuleRecognizer
+
+    if name == "rules":
+        return RuleRecognizer()
+    if name in ("spacy", "auto"):
+        try:
+            from brief.ingest.entities.spacy_backend import SpacyRecognizer
+
+            return SpacyRecognizer()
+        except ImportError:
+            if name == "spacy":
+                raise
+    return RuleRecognizer()

@@ -1,0 +1,355 @@
+"""Readers: raw bytes of each supported format → RawArticle(s). No cleaning here."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from brief.errors import BriefError
+from brief.ingest.decode import check_size, decode
+from brief.ingest.meta import dates_from_line, outlet_for, parse_byline, parse_date_text
+from brief.ingest.model import RawArticle
+
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
+FEED_SUFFIXES = {".rss", ".atom", ".xml"}
+SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | FEED_SUFFIXES
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_bytes(
+    data: bytes, origin: str, suffix: str, zone: tzinfo, url: str | None = None
+) -> list[RawArticle]:
+    """Dispatch on the file's kind; a feed or JSON Lines file may hold many articles."""
+    suffix = suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        return [read_html(data, origin, zone, url)]
+    if suffix in JSON_SUFFIXES:
+        return list(read_json(data, origin, zone))
+    if suffix in FEED_SUFFIXES:
+        from brief.ingest.feeds import read_feed
+
+        return read_feed(data, origin, zone)
+    if suffix in TEXT_SUFFIXES:
+        return [read_text(data, origin, zone)]
+    raise BriefError(
+        f"unsupported file type {suffix or '(none)'}",
+        path=origin,
+        hint="brief reads " + ", ".join(sorted(SUPPORTED)),
+    )
+
+
+# --- plain-text scrapes -------------------------------------------------------------------
+
+_BYLINE_LINE = re.compile(r"^\s*By\b[\s.:]+\S")
+_DATELINE = re.compile(r"^\s*(published|posted|updated|last updated|first published)\b", re.I)
+_READ_MORE = re.compile(r"^\s*read more (?:at|on)\s+(?P<site>[\w.-]+\.[a-z]{2,})", re.I)
+# The Daily Mail header on one line:
+# "By . Name . PUBLISHED: . 14:11 EST, 25 October 2013 . | . UPDATED: ..."
+_INLINE_HEADER = re.compile(
+    r"^By\s*\.\s*(?P<byline>.+?)\s+\.\s+"
+    r"(?P<dates>(?:(?:PUBLISHED|UPDATED|Last updated)\b.*?\d{4}\s*\.\s*(?:\|\s*\.\s*)?)*)"
+)
+
+
+def read_text(data: bytes, origin: str, zone: tzinfo) -> RawArticle:
+    text = decode(data, origin)
+    article = RawArticle(origin=origin, raw_sha256=sha256(data), text="", kind="text")
+    lines = text.split("\n")
+    dropped: set[int] = set()
+    head_limit = 12  # bylines and datelines live at the top
+    content_lines = [i for i, ln in enumerate(lines) if ln.strip()]
+    for position, index in enumerate(content_lines):
+        line = lines[index].strip()
+        if position < head_limit and _BYLINE_LINE.match(line) and not article.authors and len(line) < 120:
+            article.authors = parse_byline(line)
+        elif position < head_limit and _DATELINE.match(line):
+            published, updated = dates_from_line(line, zone)
+            article.published = article.published or published or updated
+            article.updated = article.updated or updated
+        elif match := _READ_MORE.match(line):
+            article.outlet = article.outlet or outlet_for(match.group("site"))
+        else:
+            continue
+        dropped.add(index)
+    # "\n:\nHeadline" near the end: the syndication page's title block.
+    remaining = [i for i in content_lines if i not in dropped]
+    for k in range(len(remaining) - 2, max(-1, len(remaining) - 9), -1):
+        if lines[remaining[k]].strip() == ":":
+            article.title = lines[remaining[k + 1]].strip()
+            dropped.update((remaining[k], remaining[k + 1]))
+            break
+    kept = [ln for i, ln in enumerate(lines) if i not in dropped]
+    text = "\n".join(kept)
+    inline = _INLINE_HEADER.match(text.lstrip())
+    if inline and not article.authors:
+        article.authors = parse_byline(inline.group("byline"))
+        if inline.group("dates"):
+            published, updated = dates_from_line(
+                re.sub(r"\s*\.\s*\|\s*\.\s*", " | ", inline.group("dates")), zone
+            )
+            article.published = article.published or published or updated
+            article.updated = article.updated or updated
+        text = text.lstrip()[inline.end() :]
+        text = re.sub(r"\s+\.\s+(?=[A-Z‘“'\"])", ".\n\n", text) if text.count("\n") < 2 else text
+    article.text = text
+    if not article.title:
+        article.title = _first_line_title(text)
+    return article
+
+
+def _first_line_title(text: str) -> str | None:
+    for line in text.split("\n"):
+        line = line.strip()
+        if line:
+            if len(line.split()) <= 20 and not line.endswith((".", ",", ";")):
+                return line
+            return None
+    return None
+
+
+# --- saved web pages ----------------------------------------------------------------------
+
+_META_DATE_KEYS = (
+    "article:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "publication_date",
+    "date",
+    "dc.date",
+    "dc.date.issued",
+    "sailthru.date",
+    "parsely-pub-date",
+    "article.published",
+    "published_time",
+)
+_META_UPDATED_KEYS = (
+    "article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "last-modified",
+    "dc.date.modified",
+    "modified_time",
+)
+
+
+def _html_dates(tree, zone: tzinfo) -> tuple[datetime | None, datetime | None]:
+    """Published and updated time with their offset, from meta tags and JSON-LD."""
+    metas: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
+        if key and meta.get("content") and key not in metas:
+            metas[key] = meta.get("content")
+    for script in tree.iter("script"):
+        if (script.get("type") or "").lower() == "application/ld+json" and script.text:
+            for key, value in re.findall(r'"(datePublished|dateModified)"\s*:\s*"([^"]+)"', script.text):
+                metas.setdefault(key.lower(), value)
+    for element in tree.iter("time"):
+        if element.get("datetime") and (
+            "pubdate" in element.attrib or "published" in (element.get("class") or "")
+        ):
+            metas.setdefault("pubdate", element.get("datetime"))
+
+    def first(keys: tuple[str, ...]) -> datetime | None:
+        for key in keys:
+            if key in metas:
+                moment = parse_date_text(metas[key], zone)
+                if moment is not None:
+                    return moment
+        return None
+
+    return first(_META_DATE_KEYS), first(_META_UPDATED_KEYS)
+
+
+def read_html(data: bytes, origin: str, zone: tzinfo, url: str | None = None) -> RawArticle:
+    check_size(data, origin)
+    import lxml.html
+    import trafilatura
+
+    text = decode(data, origin)
+    try:
+        tree = lxml.html.document_fromstring(text)
+    except (ValueError, lxml.etree.ParserError):
+        raise BriefError("not an HTML page", path=origin) from None
+    document = trafilatura.bare_extraction(
+        text, url=url, with_metadata=True, include_comments=False, include_tables=False
+    )
+    if document is None or not (document.text or "").strip():
+        raise BriefError(
+            "no article text found in the page",
+            path=origin,
+            hint="save the article's own page, not a list or a login page",
+        )
+    published, updated = _html_dates(tree, zone)
+    if published is None and document.date:
+        published = parse_date_text(document.date, zone)
+    page_url = url or document.url
+    outlet = None
+    if page_url:
+        outlet = outlet_for(page_url)
+    if not outlet and document.sitename and "." not in document.sitename:
+        outlet = document.sitename
+    if not outlet and page_url:
+        from brief.ingest.meta import outlet_from_domain
+
+        outlet = outlet_from_domain(page_url)
+    authors = []
+    if document.author:
+        for name in re.split(r";|\band\b", document.author):
+            authors.extend(parse_byline(name))
+    body = document.text.replace("\n", "\n\n")
+    return RawArticle(
+        origin=origin,
+        raw_sha256=sha256(data),
+        text=body,
+        title=document.title,
+        authors=authors,
+        published=published,
+        updated=updated,
+        outlet=outlet,
+        url=page_url if page_url and page_url.startswith(("http://", "https://")) else None,
+        kind="html",
+    )
+
+
+# --- JSON and JSON Lines records ------------------------------------------------------------
+
+_TEXT_KEYS = ("text", "body", "content", "article", "content_text", "description")
+_TITLE_KEYS = ("title", "headline", "name")
+_DATE_KEYS = (
+    "date",
+    "published",
+    "published_at",
+    "publishedAt",
+    "pubDate",
+    "date_published",
+    "datetime",
+    "time",
+)
+_UPDATED_KEYS = ("updated", "updated_at", "modified", "date_modified", "dateModified")
+_URL_KEYS = ("url", "link", "source_url", "href")
+_AUTHOR_KEYS = ("author", "authors", "byline", "creator")
+_OUTLET_KEYS = ("outlet", "source", "site_name", "sitename", "publisher", "site")
+
+
+def _first_key(record: dict, keys: tuple[str, ...]):
+    for key in keys:
+        value = record.get(key)
+        if value not in (None, "", []):
+            return value
+    return None
+
+
+def record_to_article(record: object, origin: str, raw: bytes, zone: tzinfo) -> RawArticle:
+    if not isinstance(record, dict):
+        raise BriefError("a JSON record must be an object with title and text fields", path=origin)
+    text = _first_key(record, _TEXT_KEYS)
+    if not isinstance(text, str) or not text.strip():
+        raise BriefError(
+            "no article text found", path=origin, hint="give each record a `text` or `body` field"
+        )
+    if "<" in text and re.search(r"</?(p|div|br|span|a)\b", text, re.I):
+        from brief.ingest.feeds import html_to_text
+
+        text = html_to_text(text)
+    title = _first_key(record, _TITLE_KEYS)
+    url = _first_key(record, _URL_KEYS)
+    url = url if isinstance(url, str) and url.startswith(("http://", "https://")) else None
+    authors_value = _first_key(record, _AUTHOR_KEYS)
+    authors: list[str] = []
+    if isinstance(authors_value, str):
+        authors = parse_byline(authors_value)
+    elif isinstance(authors_value, list):
+        for item in authors_value:
+            name = item.get("name") if isinstance(item, dict) else item
+            if isinstance(name, str):
+                authors.extend(parse_byline(name))
+    elif isinstance(authors_value, dict) and isinstance(authors_value.get("name"), str):
+        authors = parse_byline(authors_value["name"])
+
+    def moment(keys: tuple[str, ...]) -> datetime | None:
+        value = _first_key(record, keys)
+        if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < 4e10:
+            from datetime import UTC
+
+            return datetime.fromtimestamp(value, UTC)
+        return parse_date_text(value, zone) if isinstance(value, str) else None
+
+    outlet = _first_key(record, _OUTLET_KEYS)
+    if isinstance(outlet, dict):
+        outlet = outlet.get("name")
+    if not isinstance(outlet, str):
+        outlet = outlet_for(url) if url else None
+    return RawArticle(
+        origin=origin,
+        raw_sha256=sha256(raw),
+        text=text,
+        title=title if isinstance(title, str) else None,
+        authors=authors,
+        published=moment(_DATE_KEYS),
+        updated=moment(_UPDATED_KEYS),
+        outlet=outlet,
+        url=url,
+        kind="json",
+    )
+
+
+def read_json(data: bytes, origin: str, zone: tzinfo) -> Iterator[RawArticle | BriefError]:
+    """One article per record. JSON Lines errors name the line; a bad record does not stop the rest."""
+    text = decode(data, origin).strip()
+    if not text.startswith(("[", "{")) and "\n" not in text:
+        raise BriefError("not JSON", path=origin, line=1)
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        if "\n" in text and text.lstrip().startswith("{"):
+            yield from _read_json_lines(text, origin, zone)
+            return
+        raise BriefError(f"invalid JSON: {error.msg}", path=origin, line=error.lineno) from None
+    records = (
+        document
+        if isinstance(document, list)
+        else document.get("items") or document.get("articles")
+        if isinstance(document, dict) and isinstance(document.get("items") or document.get("articles"), list)
+        else [document]
+    )
+    for index, record in enumerate(records):
+        where = f"{origin}[{index}]" if len(records) > 1 else origin
+        raw = json.dumps(record, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        try:
+            yield record_to_article(record, where, raw, zone)
+        except BriefError as error:
+            yield error
+
+
+def _read_json_lines(text: str, origin: str, zone: tzinfo) -> Iterator[RawArticle | BriefError]:
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield BriefError(f"invalid JSON: {error.msg}", path=origin, line=number)
+            continue
+        try:
+            yield record_to_article(record, f"{origin}:{number}", line.encode("utf-8"), zone)
+        except BriefError as error:
+            yield BriefError(error.message, path=origin, line=number, hint=error.hint)
+
+
+def read_path(path: Path, zone: tzinfo) -> list[RawArticle | BriefError]:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise BriefError(f"cannot read: {error.strerror}", path=str(path)) from None
+    return read_bytes(data, str(path), path.suffix, zone)  # type: ignore[return-value]

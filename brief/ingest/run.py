@@ -1,0 +1,223 @@
+"""`brief ingest`: find the inputs, read, annotate and write each article; report every outcome."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from brief.config import SiteConfig, load_config
+from brief.errors import BriefError
+from brief.ingest.annotate import Annotator
+from brief.ingest.entities import get_recognizer
+from brief.ingest.entities.canonical import Catalogue
+from brief.ingest.model import RawArticle
+from brief.ingest.readers import SUPPORTED, read_bytes, read_html
+from brief.ingest.tags import TagRule
+from brief.ingest.write import BriefStore
+from brief.progress import Progress
+from brief.yamlfile import parse_yaml
+
+PROCESSED = "processed"
+
+
+@dataclass
+class IngestReport:
+    outcomes: dict[str, list[Path]] = field(
+        default_factory=lambda: {"written": [], "updated": [], "unchanged": [], "incoming": []}
+    )
+    failed: list[BriefError] = field(default_factory=list)
+    seconds: float = 0.0
+    backend: str = ""
+
+    @property
+    def articles(self) -> int:
+        return sum(len(v) for v in self.outcomes.values()) + len(self.failed)
+
+    def summary(self) -> str:
+        o = self.outcomes
+        text = (
+            f"ingested {self.articles} article(s): {len(o['written'])} new, {len(o['updated'])} updated, "
+            f"{len(o['unchanged'])} unchanged, {len(o['incoming'])} incoming, {len(self.failed)} failed "
+            f"in {self.seconds:.2f} s"
+        )
+        return text
+
+
+def load_catalogue(config: SiteConfig) -> Catalogue:
+    path = config.root / "content" / "entities.yml"
+    if not path.exists():
+        return Catalogue()
+    data = parse_yaml(path.read_text(encoding="utf-8"), str(path)) or {}
+    if not isinstance(data, dict) or not isinstance(data.get("entities") or [], list):
+        raise BriefError("expected `entities:` (a list) and `never:` (a list of names)", path=path, line=1)
+    for index, entry in enumerate(data.get("entities") or []):
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("name"), str)
+            or entry.get("kind") not in ("people", "organizations", "places")
+        ):
+            raise BriefError(
+                f"entry {index + 1} needs a name and a kind (people, organizations or places)",
+                path=path,
+                field=f"entities.{index}",
+            )
+    return Catalogue.from_data(data)
+
+
+def inbox_files(config: SiteConfig) -> list[Path]:
+    inbox = config.inbox_dir
+    if not inbox.is_dir():
+        return []
+    return sorted(
+        p
+        for p in inbox.rglob("*")
+        if p.is_file() and not p.name.startswith(".") and PROCESSED not in p.relative_to(inbox).parts[:1]
+    )
+
+
+def _sniff_suffix(data: bytes) -> str:
+    head = data[:2048].lstrip().lower()
+    if head.startswith((b"{", b"[")):
+        return ".json"
+    if b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head:
+        return ".xml"
+    if head.startswith((b"<!doctype html", b"<html")) or b"<body" in head or b"<head" in head:
+        return ".html"
+    return ".txt"
+
+
+def _fetch_page(url: str, config: SiteConfig) -> RawArticle:
+    from brief.ingest.fetch import fetch
+
+    fetched = fetch(url)
+    return read_html(fetched.data, url, config.zone, url=fetched.url)
+
+
+def read_input(item: str, config: SiteConfig) -> Iterator[tuple[str, list[RawArticle | BriefError]]]:
+    """(origin, articles or errors) for each file the input names."""
+    if item == "-":
+        data = sys.stdin.buffer.read()
+        yield "-", _read(data, "<stdin>", _sniff_suffix(data), config)
+        return
+    if item.startswith(("http://", "https://")):
+        from brief.ingest.fetch import fetch
+
+        fetched = fetch(item)
+        if (
+            fetched.content_type
+            in ("application/rss+xml", "application/atom+xml", "application/xml", "text/xml")
+            or _sniff_suffix(fetched.data) == ".xml"
+        ):
+            from brief.ingest.feeds import read_feed
+
+            yield item, read_feed(fetched.data, item, config.zone, fetch=lambda u: _fetch_page(u, config))
+        else:
+            yield item, [read_html(fetched.data, item, config.zone, url=fetched.url)]
+        return
+    path = Path(item)
+    if path.is_dir():
+        files = sorted(
+            p
+            for p in path.rglob("*")
+            if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SUPPORTED
+        )
+        for file in files:
+            yield from read_input(str(file), config)
+        return
+    if not path.exists():
+        raise BriefError("no such file or folder", path=item, hint="check the path, or pass an http(s) URL")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise BriefError(f"cannot read: {error.strerror}", path=item) from None
+    suffix = path.suffix.lower() if path.suffix.lower() in SUPPORTED else _sniff_suffix(data)
+    yield item, _read(data, item, suffix, config)
+
+
+def _read(data: bytes, origin: str, suffix: str, config: SiteConfig) -> list[RawArticle | BriefError]:
+    if suffix in (".xml", ".rss", ".atom"):
+        from brief.ingest.feeds import read_feed
+
+        return read_feed(data, origin, config.zone, fetch=lambda u: _fetch_page(u, config))
+    return read_bytes(data, origin, suffix, config.zone)
+
+
+def ingest(
+    root: Path,
+    inputs: list[str] | None = None,
+    date: datetime | None = None,
+    backend: str | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    config: SiteConfig | None = None,
+) -> IngestReport:
+    """Ingest `inputs` (files, folders, URLs, `-`), or the inbox when there are none."""
+    started = time.perf_counter()
+    progress = progress or Progress(quiet=True)
+    config = config or load_config(root)
+    settings = config.ingest
+    from_inbox = not inputs
+    items = [str(p) for p in inbox_files(config)] if from_inbox else list(inputs or [])
+    report = IngestReport()
+    if not items:
+        report.seconds = time.perf_counter() - started
+        return report
+    recognizer = get_recognizer(backend or settings.backend)
+    report.backend = recognizer.name
+    import re
+
+    annotator = Annotator(
+        recognizer=recognizer,
+        catalogue=load_catalogue(config),
+        boilerplate=settings.boilerplate,
+        tag_rules=[
+            TagRule(r.tag, re.compile(r.keyword, re.I) if r.keyword else None, r.entity)
+            for r in settings.tag_rules
+        ],
+        fallback_date=date,
+    )
+    store = BriefStore(config.briefs_dir, config.zone)
+    progress.step("ingesting", len(items))
+    for item in items:
+        file_failed = False
+        try:
+            for _origin, results in read_input(item, config):
+                for result in results:
+                    if isinstance(result, BriefError):
+                        report.failed.append(result)
+                        file_failed = True
+                        continue
+                    try:
+                        outcome, path = store.save(annotator(result), dry_run=dry_run)
+                    except BriefError as error:
+                        report.failed.append(error)
+                        file_failed = True
+                        continue
+                    report.outcomes[outcome].append(path)
+                    if outcome == "incoming":
+                        progress.note(f"{path}: the brief was edited by hand; the new version is beside it")
+        except BriefError as error:
+            if error.path is None:
+                error.path = item
+            report.failed.append(error)
+            file_failed = True
+        if from_inbox and not file_failed and not dry_run:
+            _move_to_processed(Path(item), config)
+        progress.advance()
+    progress.done()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _move_to_processed(path: Path, config: SiteConfig) -> None:
+    inbox = config.inbox_dir
+    target = inbox / PROCESSED / path.relative_to(inbox)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        target = target.with_name(f"{target.stem}-{int(time.time())}{target.suffix}")
+    shutil.move(str(path), target)
