@@ -68,5 +68,5 @@ class Annotator:
             url=raw.url,
             entities=entities,
             summary=summarise(paragraphs),
-            tags=choose_tags(text, entities, self.tag_rules),
+            tags=choose_tags(text, entities, self.tag_rules, title),
         )

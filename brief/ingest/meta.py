@@ -184,10 +184,14 @@ def parse_byline(text: str) -> list[str]:
             ):
                 continue
             name = _title_case(piece)
-            if 1 <= len(name.split()) <= 5 and all(
-                _NAME_WORD.match(w) or w.lower() in ("de", "van", "von", "da", "al", "bin", "le", "la")
-                for w in name.split()
-            ) and name not in names:
+            if (
+                1 <= len(name.split()) <= 5
+                and all(
+                    _NAME_WORD.match(w) or w.lower() in ("de", "van", "von", "da", "al", "bin", "le", "la")
+                    for w in name.split()
+                )
+                and name not in names
+            ):
                 names.append(name)
     return names
 
@@ -222,4 +226,4 @@ def outlet_from_domain(url: str) -> str | None:
         if len(labels) >= 2
         else labels[0]
     )
-    return name.capitalize()
+    return " ".join(part.capitalize() for part in name.split("-"))

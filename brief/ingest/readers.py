@@ -11,7 +11,7 @@ from pathlib import Path
 
 from brief.errors import BriefError
 from brief.ingest.decode import check_size, decode
-from brief.ingest.meta import dates_from_line, outlet_for, parse_byline, parse_date_text
+from brief.ingest.meta import dates_from_line, outlet_for, outlet_from_domain, parse_byline, parse_date_text
 from brief.ingest.model import RawArticle
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
@@ -76,7 +76,7 @@ def read_text(data: bytes, origin: str, zone: tzinfo) -> RawArticle:
             article.published = article.published or published or updated
             article.updated = article.updated or updated
         elif match := _READ_MORE.match(line):
-            article.outlet = article.outlet or outlet_for(match.group("site"))
+            article.outlet = article.outlet or outlet_from_domain("https://" + match.group("site"))
         else:
             continue
         dropped.add(index)
@@ -200,8 +200,6 @@ def read_html(data: bytes, origin: str, zone: tzinfo, url: str | None = None) ->
     if not outlet and document.sitename and "." not in document.sitename:
         outlet = document.sitename
     if not outlet and page_url:
-        from brief.ingest.meta import outlet_from_domain
-
         outlet = outlet_from_domain(page_url)
     authors = []
     if document.author:

@@ -32,7 +32,7 @@ class TagRule:
     entity: str | None = None
 
 
-def choose_tags(text: str, entities: list[Entity], rules: list[TagRule]) -> list[str]:
+def choose_tags(text: str, entities: list[Entity], rules: list[TagRule], title: str = "") -> list[str]:
     tags: list[str] = []
 
     def add(tag: str) -> None:
@@ -49,13 +49,31 @@ def choose_tags(text: str, entities: list[Entity], rules: list[TagRule]) -> list
     for entity in salient[:2]:
         add(entity.name)
     entity_words = {w.casefold() for e in entities for w in e.name.split()}
-    words = [w.casefold().strip("’'-") for w in re.findall(r"[A-Za-z][A-Za-z’'-]{3,}", text)]
-    counts = Counter(
-        w for w in words if w not in _STOPWORDS and w not in entity_words and not w.endswith(("’s", "'s"))
-    )
-    for word in [w for w in counts if w.endswith("s") and w[:-1] in counts]:
-        counts[word[:-1]] += counts.pop(word)  # "forces" and "force" are one keyword
-    for word, count in counts.most_common(10):
-        if count >= 2:
+    taken = {w.casefold().rstrip("s") for t in tags for w in t.split()}
+    for word in keywords(text, title, entity_words):
+        if word.rstrip("s") not in taken:
             add(word)
     return tags
+
+
+def keywords(text: str, title: str, exclude: set[str], limit: int = 4) -> list[str]:
+    """Content words the article repeats, those of its headline weighing most.
+
+    Words that read as verbs or adverbs (-ed, -ing, -ly) are passed over: tags name topics.
+    """
+
+    def words(source: str) -> list[str]:
+        found = re.findall(r"[A-Za-z][A-Za-z’'-]{3,}", source)
+        return [w.casefold().strip("’'-") for w in found if not w.endswith(("’s", "'s"))]
+
+    def usable(word: str) -> bool:
+        return word not in _STOPWORDS and word not in exclude and not word.endswith(("ed", "ing", "ly"))
+
+    counts = Counter(w for w in words(text) if usable(w))
+    for word in [w for w in counts if w.endswith("s") and w[:-1] in counts]:
+        counts[word[:-1]] += counts.pop(word)  # "relays" and "relay" are one keyword
+    for word in {w[:-1] if w[:-1] in counts else w for w in words(title) if usable(w)}:
+        if word in counts:
+            counts[word] += 3
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [word for word, count in ranked if count >= 3][:limit]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import cache
 
@@ -9,7 +10,8 @@ from brief.ingest import data
 from brief.ingest.entities import Mention
 from brief.ingest.meta import TIMEZONE_ABBREVIATIONS
 
-_WORD = r"[A-Z][\w’'\-.]*\w|[A-Z]"
+# A capitalised word; a plural possessive inside a name ("Users’ Forum") stays part of it.
+_WORD = r"[A-Z][\w’'\-.]*\w(?:(?<=s)['’](?=\s+[A-Z]))?|[A-Z]"
 _LINK = r"(?:of|for|the|de|du|des|von|van|der|den|la|le|al|el|bin|da|del|di|y|on|upon)"
 SPAN = re.compile(rf"(?<![\w’'])(?:{_WORD})(?:\s+(?:{_LINK}\s+)*(?:{_WORD}))*")
 POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
@@ -19,6 +21,14 @@ SAY_AFTER = re.compile(
 PERSON_AFTER = re.compile(r"^,\s+(?:who|whose|a|an|the|aged|\d+)\b")
 PLACE_BEFORE = re.compile(r"\b(?:in|at|from|near|to|across|into|outside|towards|visited|visit|around)\s+$")
 SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|[\"“‘'(]\s*|\n)$")
+
+
+FUNCTION_WORDS = frozenset(
+    """a an i the this that these those it its he she they we you his her their our your but and or if
+    when while since after before as at in on of for from to by with without under over into about
+    meanwhile however although though yet so last next now then there here what which who whom whose
+    why how where all some many most more several both each every also even just only still""".split()
+)
 
 
 @cache
@@ -45,46 +55,64 @@ class RuleRecognizer:
     ) -> list[Mention]:
         words = span.split()
         offsets = [start + m.start() for m in re.finditer(r"\S+", span)]
-        # Leading words that are common words at a sentence start, function words or demonyms.
+        before_span = text[max(0, offsets[0] - 3) : offsets[0]]
+        at_start = bool(SENTENCE_START.search(before_span)) or offsets[0] == 0
         titled = False
+        # Leading honorifics, function words, and common words that are capitalised only because
+        # they start a sentence. A demonym stays when it belongs to a name ("European Commission").
         while words:
             head = words[0].rstrip(".")
-            before = text[: offsets[0]]
-            at_start = bool(SENTENCE_START.search(before[-3:] if before else ""))
             if head in lists["honorifics"] and len(words) > 1:
                 titled = True
             elif (
-                head in lists["not_entities"]
-                or (at_start and head.lower() in lowercase_words)
+                head.lower() in FUNCTION_WORDS
                 or head in TIMEZONE_ABBREVIATIONS
+                or (head in lists["not_entities"] and not _names_an_institution(words, lists))
+                or (at_start and head.lower() in lowercase_words and not _names_an_institution(words, lists))
             ):
                 pass
             else:
                 break
             words, offsets = words[1:], offsets[1:]
-        # Trailing connectors ("the", "of") are never the end of a name.
+            at_start = False
         while words and re.fullmatch(_LINK, words[-1]):
             words, offsets = words[:-1], offsets[:-1]
         if not words:
             return []
-        name = " ".join(words)
-        name = POSSESSIVE.sub("", name).rstrip(".")
+        name = POSSESSIVE.sub("", " ".join(words)).rstrip(".")
         if not name or name in lists["not_entities"] or name in TIMEZONE_ABBREVIATIONS:
             return []
         if all(
             w.rstrip(".") in lists["honorifics"] or w.lower() in lists["roles_lower"] for w in name.split()
         ):
             return []  # "Defence Secretary", "Prime Minister"
+        links = [i for i, w in enumerate(words) if re.fullmatch(_LINK, w)]
+        if links and not _names_an_institution(words, lists) and name not in lists["places"]:
+            # "Jaan Tamm of Estonia" is a person and a place, not one name.
+            parts: list[Mention] = []
+            bounds = [-1, *links, len(words)]
+            for left, right in itertools.pairwise(bounds):
+                if right - left > 1:
+                    piece = " ".join(words[left + 1 : right])
+                    parts.extend(self._classify(text, offsets[left + 1], piece, lists, lowercase_words))
+            return parts
         begin = offsets[0]
         end = begin + len(name)
         before, after = text[max(0, begin - 60) : begin], text[end : end + 40]
-        kind = self._kind(name, before, after, titled, lists)
+        kind = self._kind(name, before, after, titled, at_start, lists, lowercase_words)
         if kind is None:
             return []
         return [Mention(kind, name, begin, end, titled)]
 
     def _kind(
-        self, name: str, before: str, after: str, titled: bool, lists: dict[str, frozenset[str]]
+        self,
+        name: str,
+        before: str,
+        after: str,
+        titled: bool,
+        at_start: bool,
+        lists: dict[str, frozenset[str]],
+        lowercase_words: set[str],
     ) -> str | None:
         tokens = name.split()
         if name in lists["organizations"]:
@@ -96,25 +124,42 @@ class RuleRecognizer:
             return "organizations"
         if re.fullmatch(r"[A-Z]{2,6}s?", name) and not re.fullmatch(r"[IVXLC]+", name):
             return "organizations"
-        if tokens[0] in lists["place_words"] or last in lists["place_words"] or last == "Route":
+        if tokens[0] in lists["place_words"] or last in lists["place_words"]:
             return "places"
         previous_word = before.split()[-1] if before.split() else ""
+        single = len(tokens) == 1
+        if titled or previous_word.lower() in lists["roles_lower"]:
+            return "people"
+        if (SAY_AFTER.match(after) or PERSON_AFTER.match(after)) and not (single and at_start):
+            return "people"
+        if tokens[0] in lists["first_names"] and not single:
+            return "people"
+        if single and PLACE_BEFORE.search(before):
+            return "places"
         if (
-            titled
-            or previous_word.lower() in lists["roles_lower"]
-            or SAY_AFTER.match(after)
-            or PERSON_AFTER.match(after)
+            2 <= len(tokens) <= 3
+            and all(re.fullmatch(r"[A-Z][a-z’'\-]+", t) for t in tokens)
+            and not any(t.lower() in lowercase_words for t in tokens)
         ):
             return "people"
-        if tokens[0] in lists["first_names"] and len(tokens) > 1:
-            return "people"
-        if len(tokens) == 1 and PLACE_BEFORE.search(before):
-            return "places"
-        if 2 <= len(tokens) <= 3 and all(re.fullmatch(r"[A-Z][a-z’'\-]+", t) for t in tokens):
-            return "people"
-        if len(tokens) == 1:
+        if single:
             return "unknown"
         return None
+
+
+def _names_an_institution(words: list[str], lists: dict[str, frozenset[str]]) -> bool:
+    """Whether the words, as they stand, end like an organisation or place name."""
+    if len(words) < 2:
+        return False
+    name = POSSESSIVE.sub("", " ".join(words))
+    last = name.split()[-1]
+    return (
+        name in lists["organizations"]
+        or name in lists["places"]
+        or last in lists["org_words"]
+        or last in lists["place_words"]
+        or words[0] in lists["place_words"]
+    )
 
 
 def _resolve_singletons(found: list[Mention]) -> list[Mention]:
