@@ -145,8 +145,8 @@ def test_page_types_exist(built_example):
         "static/style.css",
     ):
         assert (out / rel).is_file(), rel
-    assert len(site.pages) == 12  # the draft is left out
-    assert site.entities["people"].find("Marta Lindqvist").count == 4
+    assert len(site.pages) == 15  # twelve written, three ingested; the draft is left out
+    assert site.entities["people"].find("Marta Lindqvist").count == 5
 
 
 def test_brief_page_content(built_example):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import email.utils
 import json
 import re
 from datetime import UTC, datetime, tzinfo
@@ -69,12 +70,16 @@ def read_feed(data: bytes, origin: str, zone: tzinfo, fetch=None) -> list[RawArt
             continue
 
         def moment(key: str, entry=entry) -> datetime | None:
-            if entry.get(key):
-                found = parse_date_text(entry[key], None)
-                if found:
+            value = entry[key] if key in entry.keys() else None
+            if value:
+                try:
+                    found = email.utils.parsedate_to_datetime(value)  # RSS: RFC 822 with offset
+                except (TypeError, ValueError, IndexError):
+                    found = parse_date_text(value, None)  # Atom: ISO 8601
+                if found and found.tzinfo:
                     return found
-            parsed_key = entry.get(key + "_parsed")
-            return datetime.fromtimestamp(calendar.timegm(parsed_key), UTC) if parsed_key else None
+            parsed_value = entry[key + "_parsed"] if key + "_parsed" in entry.keys() else None
+            return datetime.fromtimestamp(calendar.timegm(parsed_value), UTC) if parsed_value else None
 
         authors: list[str] = []
         for author in entry.get("authors") or []:

@@ -98,6 +98,22 @@ def _fetch_page(url: str, config: SiteConfig) -> RawArticle:
     return read_html(fetched.data, url, config.zone, url=fetched.url)
 
 
+def expand(items: list[str]) -> list[str]:
+    """Folders become the supported files in them, recursively; everything else stays."""
+    expanded: list[str] = []
+    for item in items:
+        path = Path(item)
+        if not item.startswith(("http://", "https://")) and path.is_dir():
+            expanded.extend(
+                str(p)
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SUPPORTED
+            )
+        else:
+            expanded.append(item)
+    return expanded
+
+
 def read_input(item: str, config: SiteConfig) -> Iterator[tuple[str, list[RawArticle | BriefError]]]:
     """(origin, articles or errors) for each file the input names."""
     if item == "-":
@@ -120,15 +136,6 @@ def read_input(item: str, config: SiteConfig) -> Iterator[tuple[str, list[RawArt
             yield item, [read_html(fetched.data, item, config.zone, url=fetched.url)]
         return
     path = Path(item)
-    if path.is_dir():
-        files = sorted(
-            p
-            for p in path.rglob("*")
-            if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SUPPORTED
-        )
-        for file in files:
-            yield from read_input(str(file), config)
-        return
     if not path.exists():
         raise BriefError("no such file or folder", path=item, hint="check the path, or pass an http(s) URL")
     try:
@@ -162,7 +169,7 @@ def ingest(
     config = config or load_config(root)
     settings = config.ingest
     from_inbox = not inputs
-    items = [str(p) for p in inbox_files(config)] if from_inbox else list(inputs or [])
+    items = [str(p) for p in inbox_files(config)] if from_inbox else expand(list(inputs or []))
     report = IngestReport()
     if not items:
         report.seconds = time.perf_counter() - started

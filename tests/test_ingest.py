@@ -1,0 +1,348 @@
+"""Ingest on real inputs: the seed scrape, made-up pages and records, a server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import html5lib
+import pytest
+import yaml
+
+from brief.cli import main
+from brief.content.frontmatter import split_front_matter
+from brief.content.load import read_brief
+from brief.ingest.run import ingest
+from tests.conftest import SHARED
+
+SEED = SHARED / "seeds" / "dailymail-msn-scrape.txt"
+needs_shared = pytest.mark.skipif(
+    not SHARED.exists(), reason="../shared (corpora and seed) is not beside the repo"
+)
+
+
+def front(path: Path) -> dict:
+    return yaml.safe_load(split_front_matter(path.read_text(encoding="utf-8"), str(path))[0])
+
+
+def body(path: Path) -> str:
+    return split_front_matter(path.read_text(encoding="utf-8"), str(path))[1]
+
+
+def briefs(site) -> list[Path]:
+    return sorted(
+        p for p in (site.root / "content" / "briefs").rglob("*.md") if not p.name.endswith(".incoming.md")
+    )
+
+
+SCRAPE = """By JANE DOE and JOHN ROE
+
+Published: 09:15 EDT, 3 March 2025 | Updated: 11:00 EDT, 3 March 2025
+
+Advertisement
+
+The city council of Springfield voted on Monday to close the old bridge over the Brenner River after engineers found cracks in two of its supports.
+
+The city council of Springfield voted on Monday to close the old bridge over the Brenner River after engineers found cracks in two of its supports.
+
+Mayor Alice Grant said the closure would last "at least six months" while repairs are designed. Grant said buses would be rerouted through the east side.
+
+Mayor Alice Grant said the closure would last “at least six months” while repairs are designed. Grant said buses would be rerouted through the east side.
+
+Share this article
+
+Sign up to our daily newsletter for more news like this
+
+Image: Getty Images
+
+The Springfield Bridge Authority said a replacement could cost $40 million.
+
+***
+Read more at Reuters.com
+"""
+
+
+@needs_shared
+def test_the_seed_scrape(site):
+    report = ingest(site.root, [str(SEED)])
+    assert report.summary().startswith("ingested 1 article(s): 1 new")
+    [path] = briefs(site)
+    data = front(path)
+    assert data["title"] == "Britain considers ‘sending troops to Ukraine for 5 years’ in new plan"
+    assert data["authors"] == ["Iwan Stone"]
+    assert data["date"] == "2025-04-11T07:45:00+01:00"
+    assert data["source"]["name"] == "Daily Mail"
+    assert len(data["raw_sha256"]) == 64
+    text = body(path)
+    paragraphs = [p for p in text.split("\n\n") if p.strip()]
+    assert len(paragraphs) == 9
+    for noise in ("Advertisement", "Want more stories", "Read more", "***", "follow button"):
+        assert noise not in text
+    # Each paragraph once, in the typographically better copy (curly quotes).
+    assert "‘reassurance force’" in text and "'reassurance force'" not in text
+    entities = data["entities"]
+    people = {e["name"] for e in entities["people"]}
+    places = {e["name"] for e in entities["places"]}
+    orgs = {e["name"] for e in entities["organizations"]}
+    assert {"Putin", "Sebastien Lecornu", "Boris Pistorius", "Donald Trump"} <= people
+    assert any("Healey" in p for p in people)
+    assert {"Britain", "Ukraine", "France", "Russia", "Kyiv", "Brussels"} <= places
+    assert "Nato" in orgs
+    assert "Telegraph" not in people and "BST" not in orgs and "Iwan Stone" not in people
+    assert 1 <= data["summary"].count(". ") + 1 <= 3 and len(data["summary"].split()) <= 60
+    assert 1 <= len(data["tags"]) <= 6
+    # The brief is a valid brief for the build.
+    read_brief(path, site.root, UTC)
+
+
+def test_text_scrape_cleaning_and_metadata(site):
+    raw = site.root / "in" / "bridge.txt"
+    raw.parent.mkdir()
+    raw.write_text(SCRAPE, encoding="utf-8")
+    ingest(site.root, [str(raw)])
+    [path] = briefs(site)
+    data = front(path)
+    assert data["authors"] == ["Jane Doe", "John Roe"]
+    assert data["date"] == "2025-03-03T09:15:00-04:00"
+    assert data["updated"] == "2025-03-03T11:00:00-04:00"
+    assert data["source"]["name"] == "Reuters"
+    text = body(path)
+    assert text.count("city council of Springfield") == 1
+    assert "“at least six months”" in text
+    for noise in ("Share this", "newsletter", "Getty", "Advertisement", "Read more"):
+        assert noise not in text
+    people = [e["name"] for e in data["entities"]["people"]]
+    assert people == ["Alice Grant"]
+    assert data["entities"]["people"][0]["mentions"] == 2
+    assert "Jane Doe" not in people and "EDT" not in str(data["entities"])
+
+
+@pytest.mark.parametrize(
+    ("encoding", "prefix"),
+    [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("cp1252", b""), ("latin-1", b"")],
+)
+def test_encodings_decode(site, encoding, prefix):
+    text = (
+        "Caf\u00e9 owners in S\u00e3o Paulo said the na\u00efve plan \u2014 \u201cfar too late\u201d \u2014 would fail. "
+        * 3
+    )
+    if encoding == "latin-1":
+        text = text.replace("\u2014", "-").replace("\u201c", '"').replace("\u201d", '"')
+    raw = site.root / "a.txt"
+    raw.write_bytes(prefix + ("Caf\u00e9 plan fails\n\n" + text).encode(encoding))
+    report = ingest(site.root, [str(raw)], date=datetime(2025, 1, 1, tzinfo=UTC))
+    assert not report.failed, report.failed
+    content = body(briefs(site)[0])
+    assert "S\u00e3o Paulo" in content and "na\u00efve" in content
+
+
+def test_mojibake_is_repaired(site):
+    raw = site.root / "m.txt"
+    raw.write_text(
+        "Plan fails\n\nThe minister said it wasnâ€™t enough and that the â€œrescueâ€\x9d would come too late for the town. "
+        * 2
+    )
+    ingest(site.root, [str(raw)], date=datetime(2025, 1, 1, tzinfo=UTC))
+    content = body(briefs(site)[0])
+    assert "wasn’t" in content and "â€" not in content
+
+
+PAGE = """<!DOCTYPE html><html><head><title>Harbour reopens | Coast Times</title>
+<meta property="og:title" content="Harbour reopens after storm">
+<meta property="og:site_name" content="Coast Times">
+<meta property="article:published_time" content="2025-02-10T08:00:00+01:00">
+<meta name="author" content="Maria Lopez"></head>
+<body><nav><a href="/">Home</a><a href="/sport">Sport</a></nav>
+<article><h1>Harbour reopens after storm</h1>
+<p>The harbour at Port Ellis reopened on Monday, five days after a storm sank two fishing boats and damaged the main pier.</p>
+<p>Harbour master Tom Reyes said divers had checked the channel and found it clear. <script>alert("xss")</script>
+<img src=x onerror="alert(1)"> Fishing crews returned to sea within hours of the announcement.</p>
+<p>The council said repairs to the pier would cost about two million euros and take until the summer.</p>
+</article><footer>Cookie policy. All rights reserved.</footer></body></html>"""
+
+
+def test_saved_page(site):
+    raw = site.root / "page.html"
+    raw.write_text(PAGE, encoding="utf-8")
+    ingest(site.root, [str(raw)])
+    [path] = briefs(site)
+    data = front(path)
+    assert data["title"] == "Harbour reopens after storm"
+    assert data["date"] == "2025-02-10T08:00:00+01:00"
+    assert data["authors"] == ["Maria Lopez"]
+    assert data["source"]["name"] == "Coast Times"
+    text = body(path)
+    assert "reopened on Monday" in text and "Cookie" not in text and "Sport" not in text
+    assert "<script" not in text and "onerror" not in text
+
+
+def test_json_and_json_lines(site, tmp_path):
+    record = {
+        "title": "Rail strike called off",
+        "text": "Unions called off the rail strike planned for Friday after a late offer from the operators. "
+        * 2,
+        "date": "2025-05-02T18:00:00Z",
+        "url": "https://www.theguardian.com/uk/rail",
+        "author": "Sam Lee",
+    }
+    (tmp_path / "one.json").write_text(json.dumps(record))
+    lines = [
+        json.dumps(
+            dict(
+                record,
+                title=f"Story {i}",
+                url=f"https://example.org/{i}",
+                text=f"Story number {i}. " + record["text"],
+            )
+        )
+        for i in range(3)
+    ]
+    lines.insert(1, "{not json")
+    lines.insert(2, json.dumps({"title": "No text here"}))
+    (tmp_path / "many.jsonl").write_text("\n".join(lines) + "\n")
+    report = ingest(site.root, [str(tmp_path / "one.json"), str(tmp_path / "many.jsonl")])
+    assert len(report.outcomes["written"]) == 4
+    messages = [str(e) for e in report.failed]
+    assert any("many.jsonl:2:" in m and "invalid JSON" in m for m in messages)
+    assert any("many.jsonl:3:" in m and "no article text" in m for m in messages)
+    data = front(next(p for p in briefs(site) if "rail-strike" in p.name))
+    assert data["source"] == {"name": "The Guardian", "url": "https://www.theguardian.com/uk/rail"}
+    assert data["date"] == "2025-05-02T18:00:00+00:00"
+
+
+def test_same_article_twice_gives_one_brief(site):
+    raw = site.root / "bridge.txt"
+    raw.write_text(SCRAPE)
+    first = ingest(site.root, [str(raw)])
+    second = ingest(site.root, [str(raw)])
+    assert len(first.outcomes["written"]) == 1 and len(second.outcomes["unchanged"]) == 1
+    assert len(briefs(site)) == 1
+
+
+def test_edited_brief_is_never_overwritten(site):
+    raw = site.root / "bridge.txt"
+    raw.write_text(SCRAPE)
+    ingest(site.root, [str(raw)])
+    [path] = briefs(site)
+    # Unedited: a corrected article replaces the brief.
+    raw.write_text(SCRAPE.replace("$40 million", "$45 million"))
+    report = ingest(site.root, [str(raw)])
+    assert report.outcomes["updated"] == [path] and "$45 million" in path.read_text()
+    # Edited by a person: the new version goes beside it.
+    edited = path.read_text().replace("rerouted", "diverted")
+    path.write_text(edited)
+    raw.write_text(SCRAPE.replace("$40 million", "$50 million"))
+    report = ingest(site.root, [str(raw)])
+    incoming = path.with_name(path.stem + ".incoming.md")
+    assert report.outcomes["incoming"] == [incoming]
+    assert path.read_text() == edited
+    assert "$50 million" in incoming.read_text()
+    site.build()  # the .incoming.md file is not a second brief
+    assert len(list(site.out.glob("briefs/**/index.html"))) == 1
+
+
+def test_bad_inputs_are_reported_and_the_rest_ingested(site, capsys):
+    folder = site.root / "mixed"
+    folder.mkdir()
+    (folder / "good.txt").write_text(SCRAPE)
+    (folder / "empty.txt").write_text("")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 10)
+    (folder / "short.txt").write_text("Advertisement\n\nShare this article\n")
+    (folder / "huge.txt").write_bytes(b"word " * (2 * 1024 * 1024 + 10))
+    (folder / "nodate.txt").write_text(
+        "A headline\n\n" + "Some real text about nothing in particular here. " * 5
+    )
+    code = main(["ingest", "--site", str(site.root), str(folder)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "empty.txt: empty file" in err
+    assert "binary.txt: binary file" in err
+    assert "short.txt: no article text found" in err
+    assert "huge.txt: too large" in err
+    assert "nodate.txt: no publication date found" in err and "--date" in err
+    assert "Traceback" not in err
+    assert len(briefs(site)) == 1
+    assert not [p for p in (site.root / "content").rglob(".*.tmp-*")]
+    assert main(["ingest", "--site", str(site.root), "--date", "2025-06-01", str(folder / "nodate.txt")]) == 0
+    assert len(briefs(site)) == 2
+
+
+def test_inbox_then_build_is_the_whole_workflow(site):
+    inbox = site.root / "content" / "raw"
+    inbox.mkdir(parents=True)
+    (inbox / "bridge.txt").write_text(SCRAPE)
+    result = site.build()
+    assert result.ingest is not None and len(result.ingest.outcomes["written"]) == 1
+    assert (inbox / "processed" / "bridge.txt").is_file() and not (inbox / "bridge.txt").exists()
+    assert "Springfield" in site.read("index.html")
+    before = {p: p.read_bytes() for p in (site.root / "content").rglob("*") if p.is_file()}
+    site.build()
+    after = {p: p.read_bytes() for p in (site.root / "content").rglob("*") if p.is_file()}
+    assert before == after
+
+
+def test_hostile_raw_text_never_becomes_markup(site):
+    hostile = (
+        "Attack text <script>alert('x')</script> and <img src=x onerror=alert(1)> plus "
+        "[click](javascript:alert(1)) in a long enough article body for ingest to keep it.\n\n"
+    ) * 2
+    site.config("markdown: {unsafe_html: true}\n")  # even where the site trusts its own HTML
+    raw = site.root / "evil.txt"
+    raw.write_text("Evil headline <b>bold</b>\n\n" + hostile)
+    ingest(site.root, [str(raw)], date=datetime(2025, 1, 1, tzinfo=UTC))
+    site.build()
+    page = next(site.out.glob("briefs/**/index.html"))
+    tree = html5lib.parse(page.read_bytes(), namespaceHTMLElements=False)
+    assert not [e for e in tree.iter("script") if e.get("type") != "application/ld+json"]
+    assert not [e for e in tree.iter() if any(k.startswith("on") for k in e.attrib)]
+    assert not [e for e in tree.iter("a") if (e.get("href") or "").startswith("javascript")]
+    assert "<script>alert" not in page.read_text()
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@contextmanager
+def serve(folder: Path):
+    handler = lambda *a, **k: _Handler(*a, directory=str(folder), **k)  # noqa: E731
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_urls_and_feeds_from_a_local_server(site, tmp_path):
+    www = tmp_path / "www"
+    www.mkdir()
+    (www / "harbour.html").write_text(PAGE)
+    with serve(www) as base:
+        (www / "feed.xml").write_text(f"""<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Coast Times</title><link>{base}/</link>
+<item><title>Harbour reopens after storm</title><link>{base}/harbour.html</link>
+<pubDate>Mon, 10 Feb 2025 08:00:00 +0100</pubDate><description>Teaser only.</description></item>
+<item><title>Full story in the feed</title><link>{base}/missing.html</link>
+<pubDate>Tue, 11 Feb 2025 09:30:00 +0100</pubDate>
+<description>{"The lighthouse keeper on Ellis Point retired after forty years of service to the town. " * 20}</description></item>
+</channel></rss>""")
+        report = ingest(site.root, [f"{base}/harbour.html"])
+        assert len(report.outcomes["written"]) == 1
+        assert front(briefs(site)[0])["source"]["url"] == f"{base}/harbour.html"
+        missing = ingest(site.root, [f"{base}/nothing-here.html"])
+        assert "server answered 404" in str(missing.failed[0])
+        feed = ingest(site.root, [f"{base}/feed.xml"])
+    # The teaser entry fetched its page (already a brief: unchanged); the full one came from the feed.
+    assert len(feed.outcomes["unchanged"]) == 1 and len(feed.outcomes["written"]) == 1, feed.summary()
+    lighthouse = next(p for p in briefs(site) if "full-story" in p.name)
+    assert front(lighthouse)["date"] == "2025-02-11T09:30:00+01:00"
+    refused = ingest(site.root, ["http://127.0.0.1:9/closed.html"])
+    assert "cannot fetch" in str(refused.failed[0])
