@@ -70,7 +70,8 @@ def read_feed(data: bytes, origin: str, zone: tzinfo, fetch=None) -> list[RawArt
             continue
 
         def moment(key: str, entry=entry) -> datetime | None:
-            value = entry[key] if key in entry.keys() else None
+            # .keys(): feedparser's `in` quietly maps "updated" to "published"; we want each as given.
+            value = entry[key] if key in entry.keys() else None  # noqa: SIM118
             if value:
                 try:
                     found = email.utils.parsedate_to_datetime(value)  # RSS: RFC 822 with offset
@@ -78,7 +79,7 @@ def read_feed(data: bytes, origin: str, zone: tzinfo, fetch=None) -> list[RawArt
                     found = parse_date_text(value, None)  # Atom: ISO 8601
                 if found and found.tzinfo:
                     return found
-            parsed_value = entry[key + "_parsed"] if key + "_parsed" in entry.keys() else None
+            parsed_value = entry[key + "_parsed"] if key + "_parsed" in entry.keys() else None  # noqa: SIM118
             return datetime.fromtimestamp(calendar.timegm(parsed_value), UTC) if parsed_value else None
 
         authors: list[str] = []
