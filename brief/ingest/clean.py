@@ -92,5 +92,14 @@ def dedupe(paragraphs: list[str]) -> list[str]:
     return [chosen[key] for key in order]
 
 
+# "LONDON, England (CNN) -- " or "(Reuters) - ": a wire dateline, not part of the first sentence.
+_WIRE_DATELINE = re.compile(
+    r"^(?:[A-Z][A-Za-z .,'’-]{0,60}?\s)?\((?:CNN|AP|Reuters|AFP|Bloomberg|UPI|PA)\)\s*(?:--|—|–|-)?\s*"
+)
+
+
 def clean_paragraphs(paragraphs: list[str], extra_patterns: tuple[str, ...] = ()) -> list[str]:
-    return dedupe(remove_boilerplate(paragraphs, extra_patterns))
+    kept = dedupe(remove_boilerplate(paragraphs, extra_patterns))
+    if kept:
+        kept[0] = _WIRE_DATELINE.sub("", kept[0], count=1) or kept[0]
+    return kept

@@ -51,11 +51,14 @@ def read_bytes(
 
 _BYLINE_LINE = re.compile(r"^\s*By\b[\s.:]+\S")
 _DATELINE = re.compile(r"^\s*(published|posted|updated|last updated|first published)\b", re.I)
+_DATELINE_HEAD = re.compile(
+    r"^(?:[^|]*?\b(?:published|posted|updated)\b[^|]*?\b\d{4}\b[\s.]*(?:\|[\s.]*)?)+", re.I
+)
 _READ_MORE = re.compile(r"^\s*read more (?:at|on)\s+(?P<site>[\w.-]+\.[a-z]{2,})", re.I)
 # The Daily Mail header on one line:
 # "By . Name . PUBLISHED: . 14:11 EST, 25 October 2013 . | . UPDATED: ..."
 _INLINE_HEADER = re.compile(
-    r"^By\s*\.\s*(?P<byline>.+?)\s+\.\s+"
+    r"^By\s*\.\s*(?P<byline>.+?(?:\s+\.\s+and\s+.+?)*)\s+\.\s+"
     r"(?P<dates>(?:(?:PUBLISHED|UPDATED|Last updated)\b.*?\d{4}\s*\.\s*(?:\|\s*\.\s*)?)*)"
 )
 
@@ -72,9 +75,16 @@ def read_text(data: bytes, origin: str, zone: tzinfo) -> RawArticle:
         if position < head_limit and _BYLINE_LINE.match(line) and not article.authors and len(line) < 120:
             article.authors = parse_byline(line)
         elif position < head_limit and _DATELINE.match(line):
-            published, updated = dates_from_line(line, zone)
+            # A dateline may run straight into the text ("Last updated at 3:31 PM on 19th July
+            # 2011 . Cheaper farmland..."): only the part up to its last year is metadata.
+            head = _DATELINE_HEAD.match(line)
+            dateline, rest = (line[: head.end()], line[head.end() :]) if head else (line, "")
+            published, updated = dates_from_line(dateline, zone)
             article.published = article.published or published or updated
             article.updated = article.updated or updated
+            if rest.strip(" .|"):
+                lines[index] = rest.strip(" .|")
+                continue
         elif match := _READ_MORE.match(line):
             article.outlet = article.outlet or outlet_from_domain("https://" + match.group("site"))
         else:
@@ -182,7 +192,13 @@ def read_html(data: bytes, origin: str, zone: tzinfo, url: str | None = None) ->
     except (ValueError, lxml.etree.ParserError):
         raise BriefError("not an HTML page", path=origin) from None
     document = trafilatura.bare_extraction(
-        text, url=url, with_metadata=True, include_comments=False, include_tables=False
+        text,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        # No extensive search: a page without a clear date must get none, never a guess.
+        date_extraction_params={"extensive_search": False, "original_date": True},
     )
     if document is None or not (document.text or "").strip():
         raise BriefError(
