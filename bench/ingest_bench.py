@@ -333,7 +333,7 @@ def summary_section(args) -> None:
         )
         if gold_dates:
             right["dated"] += 1
-            hh, zone, day = gold_dates[0]
+            hh, _zone, day = gold_dates[0]
             expected = datetime.strptime(f"{day} {hh}", "%d %B %Y %H:%M")
             right["date"] += bool(raw.published and raw.published.replace(tzinfo=None) == expected)
         else:
