@@ -45,6 +45,7 @@ class Brief:
     summary: str = ""
     draft: bool = False
     raw_sha256: str | None = None
+    duplicate_of: str | None = None  # slug of the brief that tells the same story first
     extra: dict[str, Any] = field(default_factory=dict)
     content_hash: str = ""
 

@@ -180,6 +180,13 @@ def test_saved_page(site):
     assert "<script" not in text and "onerror" not in text
 
 
+TOPICS = [
+    "The harbour reopened after the storm damaged two piers and sank a ferry. ",
+    "Parliament passed the budget after a night of debate over school funding. ",
+    "A new vaccine trial began in three hospitals with four hundred volunteers. ",
+]
+
+
 def test_json_and_json_lines(site, tmp_path):
     record = {
         "title": "Rail strike called off",
@@ -196,7 +203,7 @@ def test_json_and_json_lines(site, tmp_path):
                 record,
                 title=f"Story {i}",
                 url=f"https://example.org/{i}",
-                text=f"Story number {i}. " + record["text"],
+                text=TOPICS[i] * 3,
             )
         )
         for i in range(3)
@@ -346,3 +353,25 @@ def test_urls_and_feeds_from_a_local_server(site, tmp_path):
     assert front(lighthouse)["date"] == "2025-02-11T09:30:00+01:00"
     refused = ingest(site.root, ["http://127.0.0.1:9/closed.html"])
     assert "cannot fetch" in str(refused.failed[0])
+
+
+def test_same_story_from_another_outlet_is_also_reported(site, tmp_path):
+    first = tmp_path / "first.txt"
+    first.write_text(SCRAPE)
+    retold = tmp_path / "retold.txt"
+    retold.write_text(
+        SCRAPE.replace("By JANE DOE and JOHN ROE", "By MAX POWER")
+        .replace("Read more at Reuters.com", "Read more at apnews.com")
+        .replace("cost $40 million", "cost about $40 million")
+        .replace("Bridge", "Brige")  # a different headline-free copy with small edits
+    )
+    report = ingest(site.root, [str(first), str(retold)])
+    assert len(report.outcomes["written"]) == 1 and len(report.outcomes["duplicate"]) == 1
+    duplicate = report.outcomes["duplicate"][0]
+    original = report.outcomes["written"][0]
+    assert front(duplicate)["duplicate_of"] == original.stem
+    result = site.build()
+    assert len(result.site.pages) == 1
+    html = next(site.out.glob("briefs/**/index.html")).read_text()
+    assert "Also reported by" in html and "Associated Press" in html
+    assert "Max Power" not in site.read("index.html")

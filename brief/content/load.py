@@ -130,6 +130,7 @@ def parse_brief(text: str, rel_path: str, zone: tzinfo) -> Brief:
     if not isinstance(draft, bool):
         raise fields.fail(("draft",), f"expected true or false, got {draft!r}")
 
+    duplicate_of = fields.text(data.get("duplicate_of"), ("duplicate_of",))
     raw_sha = fields.text(data.get("raw_sha256"), ("raw_sha256",))
     if raw_sha is not None and not _SHA256.match(raw_sha):
         raise fields.fail(("raw_sha256",), "expected 64 lowercase hex digits")
@@ -149,6 +150,7 @@ def parse_brief(text: str, rel_path: str, zone: tzinfo) -> Brief:
         summary=fields.text(data.get("summary"), ("summary",)) or "",
         draft=draft,
         raw_sha256=raw_sha,
+        duplicate_of=slugify(duplicate_of) if duplicate_of else None,
         extra={k: v for k, v in data.items() if k not in KNOWN_KEYS},
         content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )

@@ -41,8 +41,11 @@ class Annotator:
                 hint="the file holds too little text after removing boilerplate",
             )
         if not title:
-            words = paragraphs[0].split()
-            title = " ".join(words[:12]) + ("…" if len(words) > 12 else "")
+            from brief.ingest.sentences import split_sentences
+
+            first = split_sentences(paragraphs[0])[0]
+            words = first.rstrip(".").split()
+            title = " ".join(words[:16]) + ("…" if len(words) > 16 else "")
         published = raw.published or self.fallback_date
         if published is None:
             raise BriefError(

@@ -117,9 +117,12 @@ def read_text(data: bytes, origin: str, zone: tzinfo) -> RawArticle:
 
 
 def _first_line_title(text: str) -> str | None:
+    from brief.ingest.clean import boilerplate_pattern
+
+    noise = boilerplate_pattern()
     for line in text.split("\n"):
         line = line.strip()
-        if line:
+        if line and not noise.fullmatch(line):
             if len(line.split()) <= 20 and not line.endswith((".", ",", ";")):
                 return line
             return None

@@ -28,7 +28,7 @@ PROCESSED = "processed"
 @dataclass
 class IngestReport:
     outcomes: dict[str, list[Path]] = field(
-        default_factory=lambda: {"written": [], "updated": [], "unchanged": [], "incoming": []}
+        default_factory=lambda: {k: [] for k in ("written", "duplicate", "updated", "unchanged", "incoming")}
     )
     failed: list[BriefError] = field(default_factory=list)
     seconds: float = 0.0
@@ -41,7 +41,8 @@ class IngestReport:
     def summary(self) -> str:
         o = self.outcomes
         text = (
-            f"ingested {self.articles} article(s): {len(o['written'])} new, {len(o['updated'])} updated, "
+            f"ingested {self.articles} article(s): {len(o['written'])} new, "
+            f"{len(o['duplicate'])} also-reported, {len(o['updated'])} updated, "
             f"{len(o['unchanged'])} unchanged, {len(o['incoming'])} incoming, {len(self.failed)} failed "
             f"in {self.seconds:.2f} s"
         )

@@ -15,6 +15,7 @@ from brief.content.frontmatter import split_front_matter
 from brief.content.load import brief_files
 from brief.errors import BriefError
 from brief.ingest.model import Annotated
+from brief.ingest.similar import SimilarIndex, sketch
 from brief.slugs import slugify
 from brief.yamlfile import parse_yaml
 
@@ -38,7 +39,7 @@ def brief_slug(title: str) -> str:
     return slug
 
 
-def render(article: Annotated, zone: tzinfo) -> str:
+def render(article: Annotated, zone: tzinfo, duplicate_of: str | None = None) -> str:
     """The brief file's text, with its own hash filled in last."""
     front: dict[str, object] = {"title": article.title, "date": article.published.isoformat()}
     if article.updated:
@@ -61,6 +62,8 @@ def render(article: Annotated, zone: tzinfo) -> str:
         front["entities"] = entities
     if article.summary:
         front["summary"] = article.summary
+    if duplicate_of:
+        front["duplicate_of"] = duplicate_of
     front["raw_sha256"] = article.raw.raw_sha256
     front["ingest_sha256"] = ""
     yaml_text = yaml.safe_dump(
@@ -102,6 +105,7 @@ class Known:
     path: Path
     raw_sha256: str | None
     url: str | None
+    outlet: str | None = None
 
 
 class BriefStore:
@@ -113,9 +117,12 @@ class BriefStore:
         self.by_raw: dict[str, Known] = {}
         self.by_url: dict[str, Known] = {}
         self.by_slug: dict[str, Known] = {}
+        self.by_path: dict[Path, Known] = {}
+        self.similar = SimilarIndex()
         for path in brief_files(briefs_dir):
+            body = ""
             try:
-                yaml_text, _, _ = split_front_matter(path.read_text(encoding="utf-8"), str(path))
+                yaml_text, body, _ = split_front_matter(path.read_text(encoding="utf-8"), str(path))
                 front = parse_yaml(yaml_text, str(path), 2) or {}
             except (BriefError, UnicodeDecodeError, OSError):
                 front = {}
@@ -123,10 +130,12 @@ class BriefStore:
                 front = {}
             source = front.get("source")
             url = source.get("url") if isinstance(source, dict) else None
+            outlet = source.get("name") if isinstance(source, dict) else source
             known = Known(
                 path,
                 front.get("raw_sha256") if isinstance(front.get("raw_sha256"), str) else None,
                 url if isinstance(url, str) else None,
+                outlet if isinstance(outlet, str) else None,
             )
             self._index(
                 known, path.stem if not isinstance(front.get("slug"), str) else slugify(front["slug"])
@@ -138,6 +147,7 @@ class BriefStore:
         if known.url:
             self.by_url[known.url] = known
         self.by_slug[slug] = known
+        self.by_path[known.path] = known
 
     def save(self, article: Annotated, dry_run: bool = False) -> tuple[str, Path]:
         """Write the brief; returns (outcome, path): written, updated, unchanged or incoming."""
@@ -150,12 +160,17 @@ class BriefStore:
         natural = self.briefs_dir / f"{local.year:04d}" / f"{local.month:02d}" / f"{base}.md"
         # The same story: the same source URL, or (without one) the same headline and month.
         same = self.by_url.get(article.url) if article.url else None
-        target = same.path if same else natural if natural.exists() else None
+        if same is None and natural.exists():
+            known = self.by_path.get(natural)
+            # Without a URL, the same headline in the same month from the same outlet is a revision.
+            if known is None or known.outlet == article.outlet:
+                same = known or Known(natural, None, None, article.outlet)
+        target = same.path if same else None
         if target is not None:
             if is_pristine(target.read_text(encoding="utf-8")):
                 if not dry_run:
                     atomic_write(target, text)
-                self._index(Known(target, raw_hash, article.url), target.stem)
+                self._index(Known(target, raw_hash, article.url, article.outlet), target.stem)
                 return "updated", target
             incoming = target.with_name(target.stem + ".incoming.md")
             if not dry_run:
@@ -166,7 +181,17 @@ class BriefStore:
             n += 1
             slug = f"{base}-{n}"
         path = natural.with_name(f"{slug}.md")
+        # The same story told again (another outlet, a lightly edited copy) is kept, marked as
+        # a duplicate: the site lists it under the first one as "also reported by".
+        body_sketch = sketch("\n\n".join(article.paragraphs))
+        match = self.similar.most_similar(body_sketch)
+        outcome = "written"
+        if match is not None:
+            text = render(article, self.zone, duplicate_of=match[0])
+            outcome = "duplicate"
+        else:
+            self.similar.add(slug, body_sketch)
         if not dry_run:
             atomic_write(path, text)
-        self._index(Known(path, raw_hash, article.url), slug)
-        return "written", path
+        self._index(Known(path, raw_hash, article.url, article.outlet), slug)
+        return outcome, path

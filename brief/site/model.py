@@ -27,6 +27,8 @@ class BriefPage:
     authors: list[Term] = field(default_factory=list, repr=False)
     source: Term | None = field(default=None, repr=False)
     related: list[BriefPage] = field(default_factory=list, repr=False)
+    # The same story from other outlets: briefs marked `duplicate_of` this one.
+    also_reported: list[Brief] = field(default_factory=list, repr=False)
 
     @property
     def month_key(self) -> str:
@@ -68,6 +70,10 @@ def brief_url(config: SiteConfig, brief: Brief) -> str:
 
 def build_site(config: SiteConfig, briefs: list[Brief]) -> Site:
     """Everything the pages need, computed once from the published briefs."""
+    # A brief marked as the same story as another is shown on that one's page, not on its own.
+    first_telling = _first_tellings(briefs)
+    retold = [b for b in briefs if first_telling[b.slug] != b.slug]
+    briefs = [b for b in briefs if first_telling[b.slug] == b.slug]
     ordered = sorted(briefs, key=lambda b: (b.date, b.slug), reverse=True)
     warnings: list[str] = []
     links = config.permalinks
@@ -98,6 +104,8 @@ def build_site(config: SiteConfig, briefs: list[Brief]) -> Site:
         for b in ordered
     ]
     by_slug = {p.brief.slug: p for p in pages}
+    for brief in sorted(retold, key=lambda b: (b.date, b.slug)):
+        by_slug[first_telling[brief.slug]].also_reported.append(brief)
     for page in pages:
         brief = page.brief
         page.tags = [tags.find(t) for t in brief.tags]  # type: ignore[misc]
@@ -125,6 +133,25 @@ def build_site(config: SiteConfig, briefs: list[Brief]) -> Site:
         timeline=build_timeline(ordered, config.zone),
         warnings=warnings,
     )
+
+
+def _first_tellings(briefs: list[Brief]) -> dict[str, str]:
+    """Each brief's slug → the slug of the brief its story is shown under (itself if none).
+
+    `duplicate_of` chains are followed; a target that does not exist is ignored, and a cycle
+    is shown under its alphabetically first member.
+    """
+    points_to = {b.slug: b.duplicate_of for b in briefs}
+    roots: dict[str, str] = {}
+    for brief in briefs:
+        path = [brief.slug]
+        slug = brief.slug
+        while points_to.get(slug) in points_to and points_to[slug] not in path:
+            slug = points_to[slug]  # type: ignore[assignment]
+            path.append(slug)
+        cycle = points_to.get(slug) in path
+        roots[brief.slug] = min(path[path.index(points_to[slug]) :]) if cycle else slug  # type: ignore[arg-type]
+    return roots
 
 
 def _gather_aliases(pages: list[BriefPage], entities: dict[str, Taxonomy]) -> None:
