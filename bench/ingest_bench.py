@@ -383,13 +383,17 @@ def scale_section(args) -> None:
 
         reuters = Path(tmp) / "reuters"
         init_site(reuters)
-        jsonl = Path(tmp) / "reuters.jsonl"
         import json
 
         records = list(corpora.reuters_records(args.limit * 10 if args.limit else None))
-        jsonl.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+        # One JSON Lines file per 2,000 stories, as an export would be split (each under 10 MB).
+        chunks = []
+        for start in range(0, len(records), 2000):
+            chunk = Path(tmp) / f"reuters-{start // 2000:02d}.jsonl"
+            chunk.write_text("\n".join(json.dumps(r) for r in records[start : start + 2000]) + "\n")
+            chunks.append(str(chunk))
         started = time.perf_counter()
-        report = ingest(reuters, [str(jsonl)])
+        report = ingest(reuters, chunks)
         seconds = time.perf_counter() - started
         reasons = Counter(e.message for e in report.failed).most_common(2)
         rows.append(

@@ -137,9 +137,10 @@ class BriefStore:
                 url if isinstance(url, str) else None,
                 outlet if isinstance(outlet, str) else None,
             )
-            self._index(
-                known, path.stem if not isinstance(front.get("slug"), str) else slugify(front["slug"])
-            )
+            slug = slugify(front["slug"]) if isinstance(front.get("slug"), str) else path.stem
+            self._index(known, slug)
+            if not front.get("duplicate_of"):
+                self.similar.add(slug, sketch(body))
 
     def _index(self, known: Known, slug: str) -> None:
         if known.raw_sha256:
