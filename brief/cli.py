@@ -45,6 +45,10 @@ def _parser() -> argparse.ArgumentParser:
         "leaves the previous output untouched.",
     )
     build.add_argument("--drafts", action="store_true", help="include briefs marked draft: true")
+    build.add_argument(
+        "--clean", action="store_true", help="ignore the build cache (.brief-cache/) and build everything"
+    )
+    build.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: one per core)")
     build.set_defaults(run=_build)
 
     init = commands.add_parser(
@@ -104,7 +108,9 @@ def _say(args: argparse.Namespace, line: str) -> None:
 def _build(args: argparse.Namespace) -> int:
     from brief.build.run import build
 
-    result = build(args.site, drafts=args.drafts, progress=_progress(args))
+    result = build(
+        args.site, drafts=args.drafts, progress=_progress(args), clean=args.clean, workers=args.jobs
+    )
     if result.ingest is not None and result.ingest.articles:
         for error in result.ingest.failed:
             print(f"error: {error}", file=sys.stderr)

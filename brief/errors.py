@@ -19,6 +19,10 @@ class BriefError(Exception):
     def __post_init__(self) -> None:
         super().__init__(self.message)
 
+    def __reduce__(self):
+        # Keep every field when an error crosses a process boundary (parallel rendering).
+        return (BriefError, (self.message, self.path, self.line, self.field, self.hint))
+
     def location(self) -> str:
         if self.path is None:
             return ""

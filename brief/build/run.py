@@ -6,53 +6,68 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from brief.build.cache import BuildCache, inputs_fingerprint
 from brief.build.output import StagedOutput
+from brief.build.parallel import render_plan
 from brief.config import SiteConfig, load_config
 from brief.content.load import brief_files, load_briefs
 from brief.ingest.run import IngestReport, inbox_files, ingest
 from brief.progress import Progress
 from brief.render.plan import Page, plan_pages
 from brief.render.renderer import Renderer
+from brief.render.templates import theme_dir
 from brief.site.model import Site, build_site
 
 
 @dataclass(repr=False)
 class BuildResult:
     config: SiteConfig
-    site: Site
+    site: Site | None  # None when the output was already up to date
     plan: list[Page]
     seconds: float
     written: int
     unchanged: int
+    counts: str  # "N pages (B briefs, T tags, E entities)"
     warnings: list[str] = field(default_factory=list)
     ingest: IngestReport | None = None
 
+    @property
+    def up_to_date(self) -> bool:
+        return self.site is None
+
     def summary(self) -> str:
-        site = self.site
-        entities = sum(len(t) for t in site.entities.values())
-        return (
-            f"built {len(self.plan)} pages ({len(site.pages)} briefs, {len(site.tags)} tags, "
-            f"{entities} entities) in {self.seconds:.2f} s"
-        )
+        if self.up_to_date:
+            return f"up to date: {self.counts}, nothing changed since the last build ({self.seconds:.2f} s)"
+        return f"built {self.counts} in {self.seconds:.2f} s"
 
 
-def load_site(root: Path, drafts: bool = False, progress: Progress | None = None) -> Site:
+def load_site(root: Path, drafts: bool = False, progress: Progress | None = None,
+              cache: BuildCache | None = None) -> Site:  # fmt: skip
     """Read and validate everything, write nothing."""
     progress = progress or Progress(quiet=True)
     config = load_config(root)
     paths = brief_files(config.briefs_dir)
     progress.step("reading briefs", len(paths))
-    briefs = load_briefs(paths, config.root, config.zone)
+    briefs = load_briefs(paths, config.root, config.zone, cache)
     published = [b for b in briefs if drafts or not b.draft]
     return build_site(config, published)
 
 
-def build(
-    root: Path, drafts: bool = False, progress: Progress | None = None, ingest_inbox: bool = True
-) -> BuildResult:
+def _input_files(config: SiteConfig) -> list[Path]:
+    """Every file a build reads."""
+    files = [config.root / "site.yml", *brief_files(config.briefs_dir)]
+    for folder in (config.templates_dir, config.root / "static", theme_dir(config)):
+        if folder.is_dir():
+            files.extend(p for p in folder.rglob("*") if p.is_file())
+    return files
+
+
+def build(root: Path, drafts: bool = False, progress: Progress | None = None, ingest_inbox: bool = True,
+          clean: bool = False, workers: int | None = None) -> BuildResult:  # fmt: skip
     """Build the site at `root`. On any error the previous output is left as it was.
 
     New raw articles in the inbox are ingested first when site.yml's `ingest.on_build` is on.
+    When no input changed since the last build, nothing is rendered (`clean` forces a build).
     """
     progress = progress or Progress(quiet=True)
     started = time.perf_counter()
@@ -60,7 +75,21 @@ def build(
     config = load_config(root)
     if ingest_inbox and config.ingest.on_build and inbox_files(config):
         report = ingest(root, progress=progress, config=config)
-    site = load_site(root, drafts, progress)
+    cache = BuildCache.load(config.root, config.timezone) if not clean else BuildCache(config.root, "")
+    fingerprint = inputs_fingerprint(
+        _input_files(config), f"{drafts}|{config.output_dir}|{theme_dir(config)}", cache.written_ns
+    )
+    manifest = cache.manifest
+    if (
+        not clean
+        and fingerprint is not None
+        and manifest.get("fingerprint") == fingerprint
+        and (config.output_dir / manifest.get("witness", "index.html")).is_file()
+    ):
+        return BuildResult(config, None, [], time.perf_counter() - started, 0, 0, manifest["counts"],
+                           ingest=report)  # fmt: skip
+
+    site = load_site(root, drafts, progress, cache)
     config = site.config
     for warning in site.warnings:
         progress.note(f"warning: {warning}")
@@ -69,9 +98,7 @@ def build(
     staged = StagedOutput(config.output_dir)
     try:
         progress.step("rendering pages", len(plan))
-        for page in plan:
-            staged.write(page.path, renderer.render(page))
-            progress.advance()
+        render_plan(renderer, plan, staged, progress, workers)
         for rel_path, source in renderer.static_files().items():
             staged.copy(rel_path, source)
         staged.commit()
@@ -80,13 +107,12 @@ def build(
         raise
     finally:
         progress.done()
-    return BuildResult(
-        config,
-        site,
-        plan,
-        time.perf_counter() - started,
-        staged.written,
-        staged.unchanged,
-        site.warnings,
-        report,
-    )
+    entities = sum(len(t) for t in site.entities.values())
+    counts = f"{len(plan)} pages ({len(site.pages)} briefs, {len(site.tags)} tags, {entities} entities)"
+    cache.manifest = {"fingerprint": fingerprint, "counts": counts, "witness": "sitemap.xml"}
+    try:
+        cache.save(keep={p.relative_to(config.root).as_posix() for p in brief_files(config.briefs_dir)})
+    except OSError as error:
+        progress.note(f"warning: cannot write the build cache ({error}); the next build starts afresh")
+    return BuildResult(config, site, plan, time.perf_counter() - started, staged.written,
+                       staged.unchanged, counts, site.warnings, report)  # fmt: skip

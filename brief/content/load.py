@@ -7,13 +7,16 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime, time, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from brief.content.frontmatter import split_front_matter
 from brief.errors import BriefError, BuildErrors
 from brief.model import ENTITY_KINDS, Brief, EntityRef, Source
 from brief.slugs import slugify
 from brief.yamlfile import line_of, parse_yaml
+
+if TYPE_CHECKING:
+    from brief.build.cache import BuildCache
 
 KNOWN_KEYS = {
     "title",
@@ -256,17 +259,27 @@ def read_brief(path: Path, root: Path, zone: tzinfo) -> Brief:
     return parse_brief(text, rel_path, zone)
 
 
-def load_briefs(paths: Iterable[Path], root: Path, zone: tzinfo) -> list[Brief]:
-    """Read every brief, collecting all errors so a user can fix them in one go."""
+def load_briefs(
+    paths: Iterable[Path], root: Path, zone: tzinfo, cache: BuildCache | None = None
+) -> list[Brief]:
+    """Read every brief, collecting all errors so a user can fix them in one go.
+
+    With a cache, briefs whose file has not changed since the last build are not parsed again.
+    """
     briefs: list[Brief] = []
     errors: list[BriefError] = []
     by_slug: dict[str, Brief] = {}
     for path in paths:
-        try:
-            brief = read_brief(path, root, zone)
-        except BriefError as error:
-            errors.append(error)
-            continue
+        rel_path = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+        brief = cache.get(path, rel_path) if cache is not None else None
+        if brief is None:
+            try:
+                brief = read_brief(path, root, zone)
+            except BriefError as error:
+                errors.append(error)
+                continue
+            if cache is not None:
+                cache.put(path, rel_path, brief)
         other = by_slug.get(brief.slug)
         if other is not None:
             errors.append(
