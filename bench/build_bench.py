@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import synthetic  # noqa: E402
+import synthetic
 
 BRIEF = [sys.executable, "-m", "brief"]
 
@@ -54,14 +54,22 @@ def brief_steps(site: Path) -> list[list[object]]:
     rows.append(["brief", "cold build", count_files(out, ""), f"{seconds:.2f}", f"{peak:.0f}", env_note])
     seconds, peak, _ = run([*BRIEF, "build", "--site", str(site), "-q"], site)
     rows.append(["brief", "no-change rebuild", "", f"{seconds:.2f}", f"{peak:.0f}", ""])
-    victim = sorted((site / "content" / "briefs").rglob("*.md"))[len(list((site / "content" / "briefs").rglob("*.md"))) // 2]
-    victim.write_text(victim.read_text(encoding="utf-8") + "\nAn added closing paragraph.\n", encoding="utf-8")
+    victim = sorted((site / "content" / "briefs").rglob("*.md"))[
+        len(list((site / "content" / "briefs").rglob("*.md"))) // 2
+    ]
+    victim.write_text(
+        victim.read_text(encoding="utf-8") + "\nAn added closing paragraph.\n", encoding="utf-8"
+    )
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
     seconds, peak, _ = run([*BRIEF, "build", "--site", str(site), "-q"], site)
     changed = sum(1 for p in out.rglob("*") if p.is_file() and before.get(p) != p.stat().st_mtime_ns)
-    rows.append(["brief", "one brief's body edited", f"{changed} rewritten", f"{seconds:.2f}", f"{peak:.0f}", ""])
+    rows.append(
+        ["brief", "one brief's body edited", f"{changed} rewritten", f"{seconds:.2f}", f"{peak:.0f}", ""]
+    )
     new = victim.with_name("added-brief.md")
-    new.write_text(victim.read_text(encoding="utf-8").replace("Report ", "Added report ", 1), encoding="utf-8")
+    new.write_text(
+        victim.read_text(encoding="utf-8").replace("Report ", "Added report ", 1), encoding="utf-8"
+    )
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
     seconds, peak, _ = run([*BRIEF, "build", "--site", str(site), "-q"], site)
     changed = sum(1 for p in out.rglob("*") if p.is_file() and before.get(p) != p.stat().st_mtime_ns)
@@ -79,13 +87,17 @@ def hugo_site(site: Path, target: Path) -> Path:
         "[taxonomies]\n  tag = 'tags'\n  person = 'people'\n  organization = 'organizations'\n  place = 'places'\n"
     )
     layouts = target / "layouts" / "_default"
-    (layouts / "baseof.html").write_text("<!DOCTYPE html><html><body>{{ block \"main\" . }}{{ end }}</body></html>")
+    (layouts / "baseof.html").write_text(
+        '<!DOCTYPE html><html><body>{{ block "main" . }}{{ end }}</body></html>'
+    )
     (layouts / "single.html").write_text('{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}{{ end }}')
     (layouts / "list.html").write_text(
         '{{ define "main" }}<h1>{{ .Title }}</h1>{{ range .Paginator.Pages }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>'
         "{{ end }}{{ end }}"
     )
-    (layouts / "terms.html").write_text('{{ define "main" }}{{ range .Data.Terms }}{{ .Page.Title }}{{ end }}{{ end }}')
+    (layouts / "terms.html").write_text(
+        '{{ define "main" }}{{ range .Data.Terms }}{{ .Page.Title }}{{ end }}{{ end }}'
+    )
     import yaml
 
     for path in (site / "content" / "briefs").rglob("*.md"):
@@ -102,7 +114,9 @@ def hugo_site(site: Path, target: Path) -> Path:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--briefs", type=int, default=1000)
     parser.add_argument("--quick", action="store_true", help="skip the other generators")
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
@@ -116,7 +130,7 @@ def main() -> int:
         synthetic.generate(site, args.briefs)
         print(f"generated {args.briefs} briefs in {time.perf_counter() - started:.1f} s ({site})", flush=True)
         rows = brief_steps(site)
-        hugo = shutil.which("hugo")
+        hugo = shutil.which("hugo") or shutil.which("hugo", path=str(Path(sys.executable).parent))
         if hugo and not args.quick:
             hsite = hugo_site(site, tmp / "hugo")
             seconds, peak, _ = run([hugo, "--quiet"], hsite)

@@ -20,12 +20,62 @@ WORDS = (
     "shifts ministers promised new support for families hit by higher energy bills and promised to "
     "publish the plan before parliament returns from its summer recess next month"
 ).split()
-FIRST = ["Anna", "Ben", "Clara", "David", "Elena", "Farid", "Grace", "Hugo", "Ines", "Jonas", "Kaja",
-         "Liam", "Maria", "Nils", "Olga", "Pedro", "Quinn", "Rosa", "Sven", "Tara"]
-LAST = ["Berg", "Costa", "Dahl", "Evans", "Fischer", "Garcia", "Holm", "Ivanova", "Jensen", "Kowalski",
-        "Lind", "Moreau", "Novak", "Olsen", "Petrov", "Quist", "Rossi", "Schmidt", "Tamm", "Ueda"]
-ORG_WORDS = ["Council", "Ministry", "Bank", "Authority", "Agency", "Union", "Institute", "Group", "Party",
-             "Commission"]
+FIRST = [
+    "Anna",
+    "Ben",
+    "Clara",
+    "David",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hugo",
+    "Ines",
+    "Jonas",
+    "Kaja",
+    "Liam",
+    "Maria",
+    "Nils",
+    "Olga",
+    "Pedro",
+    "Quinn",
+    "Rosa",
+    "Sven",
+    "Tara",
+]
+LAST = [
+    "Berg",
+    "Costa",
+    "Dahl",
+    "Evans",
+    "Fischer",
+    "Garcia",
+    "Holm",
+    "Ivanova",
+    "Jensen",
+    "Kowalski",
+    "Lind",
+    "Moreau",
+    "Novak",
+    "Olsen",
+    "Petrov",
+    "Quist",
+    "Rossi",
+    "Schmidt",
+    "Tamm",
+    "Ueda",
+]
+ORG_WORDS = [
+    "Council",
+    "Ministry",
+    "Bank",
+    "Authority",
+    "Agency",
+    "Union",
+    "Institute",
+    "Group",
+    "Party",
+    "Commission",
+]
 PLACE_WORDS = ["Port", "Lake", "Valley", "Bay", "Heights", "Falls", "Harbour", "Ridge", "Springs", "Field"]
 
 
@@ -45,10 +95,15 @@ def generate(root: Path, n: int, seed: int = 1) -> Path:
     tags = [f"topic {i:03d}" for i in range(200)]
     people = [f"{FIRST[i % 20]} {LAST[(i // 20) % 20]}{'' if i < 400 else f' {i}'}" for i in range(800)]
     orgs = [f"{LAST[i % 20]} {ORG_WORDS[(i // 20) % 10]}{'' if i < 200 else f' {i}'}" for i in range(600)]
-    places = [f"{FIRST[i % 20]}{PLACE_WORDS[(i // 20) % 10].lower()}{'' if i < 200 else f' {i}'}" for i in range(600)]
+    places = [
+        f"{FIRST[i % 20]}{PLACE_WORDS[(i // 20) % 10].lower()}{'' if i < 200 else f' {i}'}"
+        for i in range(600)
+    ]
     briefs = root / "content" / "briefs"
     briefs.mkdir(parents=True, exist_ok=True)
-    (root / "site.yml").write_text("title: Synthetic archive\nbase_url: https://archive.example.org/\npagination: 20\n")
+    (root / "site.yml").write_text(
+        "title: Synthetic archive\nbase_url: https://archive.example.org/\npagination: 20\n"
+    )
     start = datetime(2020, 1, 1, tzinfo=UTC)
     span = 5 * 365 * 24 * 3600
     for i in range(n):
@@ -82,6 +137,12 @@ def generate(root: Path, n: int, seed: int = 1) -> Path:
         }
         path = briefs / f"{moment.year}" / f"{moment.month:02d}" / f"report-{i}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
-        text = "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True) + "---\n\n" + "\n\n".join(paragraphs) + "\n"
+        text = (
+            "---\n"
+            + yaml.safe_dump(front, sort_keys=False, allow_unicode=True)
+            + "---\n\n"
+            + "\n\n".join(paragraphs)
+            + "\n"
+        )
         path.write_text(text, encoding="utf-8")
     return root

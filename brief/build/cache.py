@@ -82,14 +82,15 @@ class BuildCache:
         os.replace(temporary, self.folder / "briefs.pickle")
 
 
-def inputs_fingerprint(files: list[Path], extra: str, since_ns: int) -> str | None:
-    """One hash of every input file's identity; None when a file is too recent to trust."""
+def inputs_fingerprint(files: list[Path], extra: str, now_ns: int) -> str | None:
+    """One hash of every input file's identity; None when a file changed too recently for its
+    mtime to be trusted (it could change again within the same clock tick)."""
     digest = hashlib.sha256(extra.encode())
     for path in sorted(files):
         stat = _stat_key(path)
         if stat is None:
             continue
-        if stat[0] >= since_ns - RACY_NS:
+        if stat[0] >= now_ns - RACY_NS:
             return None
         digest.update(f"{path}\0{stat[0]}\0{stat[1]}\n".encode())
     return digest.hexdigest()

@@ -77,7 +77,7 @@ def build(root: Path, drafts: bool = False, progress: Progress | None = None, in
         report = ingest(root, progress=progress, config=config)
     cache = BuildCache.load(config.root, config.timezone) if not clean else BuildCache(config.root, "")
     fingerprint = inputs_fingerprint(
-        _input_files(config), f"{drafts}|{config.output_dir}|{theme_dir(config)}", cache.written_ns
+        _input_files(config), f"{drafts}|{config.output_dir}|{theme_dir(config)}", time.time_ns()
     )
     manifest = cache.manifest
     if (

@@ -1,0 +1,174 @@
+"""Incremental and parallel builds give exactly the bytes of a clean, serial build."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+import brief.build.parallel as parallel
+from brief.build.run import build
+from brief.errors import BriefError
+from tests.conftest import brief_text
+from tests.test_build_behaviour import snapshot
+
+
+def age_everything(root: Path, seconds: float = 120) -> None:
+    """Move every file's mtime into the past, as if written long before the build."""
+    past = time.time() - seconds
+    for path in root.rglob("*"):
+        if path.is_file():
+            os.utime(path, (past, past))
+
+
+def touch(path: Path, step: int) -> None:
+    """A distinct mtime per edit, old enough not to be 'racy'."""
+    moment = time.time() - 60 + step * 0.01
+    os.utime(path, (moment, moment))
+
+
+def clean_build_of(root: Path, scratch: Path) -> dict[str, bytes]:
+    copy = scratch / f"clean-{time.monotonic_ns()}"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("public", ".brief-cache"))
+    build(copy, clean=True, workers=1)
+    return snapshot(copy / "public")
+
+
+@pytest.fixture
+def pool_for_small_sites(monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_PAGES_FOR_POOL", 0)
+
+
+def test_parallel_build_equals_serial(example_copy, tmp_path, pool_for_small_sites):
+    build(example_copy, workers=2)
+    assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
+
+
+def test_error_in_a_worker_is_reported_with_its_location(example_copy, pool_for_small_sites):
+    (example_copy / "templates").mkdir()
+    (example_copy / "templates" / "term.html").write_text(
+        '{% extends "theme:term.html" %}\n{% block main %}\n{{ 1 // 0 }}\n{% endblock %}\n'
+    )
+    with pytest.raises(BriefError) as error:
+        build(example_copy, workers=2)
+    assert error.value.line == 3 and str(error.value.path).endswith("term.html")
+    assert not (example_copy / "public").exists()
+
+
+def test_no_change_build_renders_nothing(example_copy):
+    age_everything(example_copy)
+    first = build(example_copy)
+    before = snapshot(example_copy / "public")
+    second = build(example_copy)
+    assert second.up_to_date and second.summary().startswith("up to date: ")
+    assert snapshot(example_copy / "public") == before
+    # A change is seen at once.
+    brief = next((example_copy / "content" / "briefs").rglob("harwick-ban-lifted.md"))
+    brief.write_text(brief.read_text().replace("wettest July", "wettest summer month"))
+    touch(brief, 1)
+    third = build(example_copy)
+    assert not third.up_to_date and first.counts == third.counts
+    assert (
+        "wettest summer month"
+        in (example_copy / "public/briefs/2025/08/harwick-ban-lifted/index.html").read_text()
+    )
+    # --clean always builds.
+    assert not build(example_copy, clean=True).up_to_date
+
+
+def test_deleting_the_output_forces_a_build(example_copy):
+    age_everything(example_copy)
+    build(example_copy)
+    shutil.rmtree(example_copy / "public")
+    assert not build(example_copy).up_to_date
+    assert (example_copy / "public" / "index.html").is_file()
+
+
+EDITS = ["edit_body", "edit_title", "add", "delete", "rename", "retag", "template", "site_yml", "draft"]
+
+
+def apply_edit(root: Path, rng: random.Random, step: int) -> str:
+    briefs_dir = root / "content" / "briefs"
+    briefs = sorted(briefs_dir.rglob("*.md"))
+    kind = rng.choice(EDITS)
+    target = rng.choice(briefs) if briefs else None
+    if kind == "add" or target is None:
+        path = briefs_dir / "2025" / "11" / f"new-{step}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            brief_text(
+                f"New brief {step}",
+                f"2025-11-{1 + step % 27:02d}T10:00:00+00:00",
+                body=f"Marta Lindqvist spoke in Tallinn, step {step}.",
+                tags=["Baltic security", f"step {step % 3}"],
+                entities={"people": ["Marta Lindqvist"], "places": ["Tallinn"]},
+            )
+        )
+        touch(path, step)
+        return kind
+    text = target.read_text()
+    if kind == "edit_body":
+        target.write_text(text + f"\nAnother paragraph, step {step}.\n")
+    elif kind == "edit_title":
+        if '\ntitle: "' in text:
+            target.write_text(text.replace('\ntitle: "', f'\ntitle: "Step {step}: ', 1))
+        else:
+            target.write_text(text.replace("---\n", f"---\nsubtitle: step {step}\n", 1))
+    elif kind == "delete":
+        target.unlink()
+        return kind
+    elif kind == "rename":
+        renamed = target.with_name(f"renamed-{step}.md")
+        target.rename(renamed)
+        target = renamed
+    elif kind == "retag":
+        target.write_text(
+            text.replace("tags: [", f"tags: [retagged {step}, ", 1) if "tags: [" in text else text
+        )
+    elif kind == "draft":
+        target.write_text(text.replace("---\n", "---\ndraft: true\n", 1) if "draft:" not in text else text)
+    elif kind == "template":
+        templates = root / "templates"
+        templates.mkdir(exist_ok=True)
+        path = templates / "brief.html"
+        path.write_text(
+            '{% extends "theme:brief.html" %}{% block main %}<p class="edition">Edition '
+            + str(step)
+            + "</p>{{ super() }}{% endblock %}"
+        )
+        touch(path, step)
+        return kind
+    elif kind == "site_yml":
+        config = root / "site.yml"
+        config.write_text(
+            config.read_text().replace("pagination: 5", f"pagination: {3 + step % 4}", 1)
+            if "pagination: 5" in config.read_text()
+            else config.read_text().replace("pagination:", "pagination: 5 #", 1)
+        )
+        touch(config, step)
+        return kind
+    touch(target, step)
+    return kind
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_edit_sequences_match_a_clean_build(example_copy, tmp_path, seed):
+    rng = random.Random(seed)
+    age_everything(example_copy)
+    build(example_copy)
+    for step in range(8):
+        kind = apply_edit(example_copy, rng, step)
+        try:
+            build(example_copy)
+        except BriefError:
+            # An edit may make the site invalid (a slug clash): then the clean build must fail too.
+            with pytest.raises(BriefError):
+                clean_build_of(example_copy, tmp_path)
+            continue
+        assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path), (
+            f"after {kind} (step {step})"
+        )
