@@ -49,7 +49,7 @@ def count_files(folder: Path, suffix: str = ".html") -> int:
 def brief_steps(site: Path) -> list[list[object]]:
     rows = []
     env_note = ""
-    seconds, peak, line = run([*BRIEF, "build", "--site", str(site), "-q"], site)
+    seconds, peak, _ = run([*BRIEF, "build", "--site", str(site), "-q"], site)
     out = site / "public"
     rows.append(["brief", "cold build", count_files(out, ""), f"{seconds:.2f}", f"{peak:.0f}", env_note])
     seconds, peak, _ = run([*BRIEF, "build", "--site", str(site), "-q"], site)
@@ -84,7 +84,8 @@ def hugo_site(site: Path, target: Path) -> Path:
     (target / "layouts" / "_default").mkdir(parents=True)
     (target / "hugo.toml").write_text(
         'baseURL = "https://archive.example.org/"\ntitle = "Synthetic"\n[pagination]\n  pagerSize = 20\n'
-        "[taxonomies]\n  tag = 'tags'\n  person = 'people'\n  organization = 'organizations'\n  place = 'places'\n"
+        "[taxonomies]\n  tag = 'tags'\n  person = 'people'\n"
+        "  organization = 'organizations'\n  place = 'places'\n"
     )
     layouts = target / "layouts" / "_default"
     (layouts / "baseof.html").write_text(
@@ -92,8 +93,8 @@ def hugo_site(site: Path, target: Path) -> Path:
     )
     (layouts / "single.html").write_text('{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}{{ end }}')
     (layouts / "list.html").write_text(
-        '{{ define "main" }}<h1>{{ .Title }}</h1>{{ range .Paginator.Pages }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>'
-        "{{ end }}{{ end }}"
+        '{{ define "main" }}<h1>{{ .Title }}</h1>{{ range .Paginator.Pages }}'
+        '<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}{{ end }}'
     )
     (layouts / "terms.html").write_text(
         '{{ define "main" }}{{ range .Data.Terms }}{{ .Page.Title }}{{ end }}{{ end }}'
