@@ -60,7 +60,6 @@ def test_error_in_a_worker_is_reported_with_its_location(example_copy, pool_for_
 
 
 def test_no_change_build_renders_nothing(example_copy):
-    age_everything(example_copy)
     first = build(example_copy)
     before = snapshot(example_copy / "public")
     second = build(example_copy)

@@ -34,8 +34,9 @@ def workers_available() -> int:
         return os.cpu_count() or 1
 
 
-def render_plan(renderer: Renderer, plan: list[Page], staged: StagedOutput, progress: Progress,
-                workers: int | None = None) -> None:  # fmt: skip
+def render_plan(
+    renderer: Renderer, plan: list[Page], staged: StagedOutput, progress: Progress, workers: int | None = None
+) -> None:
     """Render every page into `staged`; with several cores, in forked worker processes."""
     global _JOB
     workers = workers or workers_available()

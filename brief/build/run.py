@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from brief.build.cache import BuildCache, inputs_fingerprint
+from brief.build.cache import BuildCache, file_digest, inputs_fingerprint
 from brief.build.output import StagedOutput
 from brief.build.parallel import render_plan
 from brief.config import SiteConfig, load_config
@@ -41,14 +41,19 @@ class BuildResult:
         return f"built {self.counts} in {self.seconds:.2f} s"
 
 
-def load_site(root: Path, drafts: bool = False, progress: Progress | None = None,
-              cache: BuildCache | None = None) -> Site:  # fmt: skip
+def load_site(
+    root: Path,
+    drafts: bool = False,
+    progress: Progress | None = None,
+    cache: BuildCache | None = None,
+    digests: dict[Path, str | None] | None = None,
+) -> Site:
     """Read and validate everything, write nothing."""
     progress = progress or Progress(quiet=True)
     config = load_config(root)
     paths = brief_files(config.briefs_dir)
     progress.step("reading briefs", len(paths))
-    briefs = load_briefs(paths, config.root, config.zone, cache)
+    briefs = load_briefs(paths, config.root, config.zone, cache, digests)
     published = [b for b in briefs if drafts or not b.draft]
     return build_site(config, published)
 
@@ -62,8 +67,14 @@ def _input_files(config: SiteConfig) -> list[Path]:
     return files
 
 
-def build(root: Path, drafts: bool = False, progress: Progress | None = None, ingest_inbox: bool = True,
-          clean: bool = False, workers: int | None = None) -> BuildResult:  # fmt: skip
+def build(
+    root: Path,
+    drafts: bool = False,
+    progress: Progress | None = None,
+    ingest_inbox: bool = True,
+    clean: bool = False,
+    workers: int | None = None,
+) -> BuildResult:
     """Build the site at `root`. On any error the previous output is left as it was.
 
     New raw articles in the inbox are ingested first when site.yml's `ingest.on_build` is on.
@@ -76,20 +87,19 @@ def build(root: Path, drafts: bool = False, progress: Progress | None = None, in
     if ingest_inbox and config.ingest.on_build and inbox_files(config):
         report = ingest(root, progress=progress, config=config)
     cache = BuildCache.load(config.root, config.timezone) if not clean else BuildCache(config.root, "")
-    fingerprint = inputs_fingerprint(
-        _input_files(config), f"{drafts}|{config.output_dir}|{theme_dir(config)}", time.time_ns()
-    )
+    digests = {path: file_digest(path) for path in _input_files(config)}
+    fingerprint = inputs_fingerprint(digests, f"{drafts}|{config.output_dir}|{theme_dir(config)}")
     manifest = cache.manifest
     if (
         not clean
-        and fingerprint is not None
         and manifest.get("fingerprint") == fingerprint
         and (config.output_dir / manifest.get("witness", "index.html")).is_file()
     ):
-        return BuildResult(config, None, [], time.perf_counter() - started, 0, 0, manifest["counts"],
-                           ingest=report)  # fmt: skip
+        return BuildResult(
+            config, None, [], time.perf_counter() - started, 0, 0, manifest["counts"], ingest=report
+        )
 
-    site = load_site(root, drafts, progress, cache)
+    site = load_site(root, drafts, progress, cache, digests)
     config = site.config
     for warning in site.warnings:
         progress.note(f"warning: {warning}")
@@ -114,5 +124,14 @@ def build(root: Path, drafts: bool = False, progress: Progress | None = None, in
         cache.save(keep={p.relative_to(config.root).as_posix() for p in brief_files(config.briefs_dir)})
     except OSError as error:
         progress.note(f"warning: cannot write the build cache ({error}); the next build starts afresh")
-    return BuildResult(config, site, plan, time.perf_counter() - started, staged.written,
-                       staged.unchanged, counts, site.warnings, report)  # fmt: skip
+    return BuildResult(
+        config,
+        site,
+        plan,
+        time.perf_counter() - started,
+        staged.written,
+        staged.unchanged,
+        counts,
+        site.warnings,
+        report,
+    )

@@ -260,7 +260,11 @@ def read_brief(path: Path, root: Path, zone: tzinfo) -> Brief:
 
 
 def load_briefs(
-    paths: Iterable[Path], root: Path, zone: tzinfo, cache: BuildCache | None = None
+    paths: Iterable[Path],
+    root: Path,
+    zone: tzinfo,
+    cache: BuildCache | None = None,
+    digests: dict[Path, str | None] | None = None,
 ) -> list[Brief]:
     """Read every brief, collecting all errors so a user can fix them in one go.
 
@@ -271,7 +275,8 @@ def load_briefs(
     by_slug: dict[str, Brief] = {}
     for path in paths:
         rel_path = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-        brief = cache.get(path, rel_path) if cache is not None else None
+        digest = digests.get(path) if digests is not None else None
+        brief = cache.get(rel_path, digest) if cache is not None else None
         if brief is None:
             try:
                 brief = read_brief(path, root, zone)
@@ -279,7 +284,7 @@ def load_briefs(
                 errors.append(error)
                 continue
             if cache is not None:
-                cache.put(path, rel_path, brief)
+                cache.put(rel_path, digest, brief)
         other = by_slug.get(brief.slug)
         if other is not None:
             errors.append(
