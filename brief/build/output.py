@@ -23,10 +23,17 @@ class StagedOutput:
         self.staging.mkdir()
         self.written = 0
         self.unchanged = 0
+        self._made: set[Path] = set()
+
+    def _parent(self, target: Path) -> None:
+        parent = target.parent
+        if parent not in self._made:
+            parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(parent)
 
     def write(self, rel_path: str, data: bytes) -> None:
         target = self.staging / rel_path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        self._parent(target)
         previous = self.output / rel_path
         if _same_bytes(previous, data):
             try:

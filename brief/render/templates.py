@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import traceback
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
@@ -49,11 +50,16 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
         auto_reload=False,
     )
     zone = config.zone
-    env.filters["url"] = config.url
-    env.filters["absolute_url"] = config.absolute_url
-    env.filters["local"] = lambda moment: moment.astimezone(zone)
-    env.filters["datefmt"] = lambda moment, fmt="%-d %B %Y": _format(moment.astimezone(zone), fmt)
-    env.filters["iso"] = lambda moment: moment.isoformat()
+    # The same dates and URLs recur on thousands of pages: compute each once per build.
+    env.filters["url"] = lru_cache(maxsize=None)(config.url)
+    env.filters["absolute_url"] = lru_cache(maxsize=None)(config.absolute_url)
+    env.filters["local"] = lru_cache(maxsize=None)(lambda moment: moment.astimezone(zone))
+    env.filters["datefmt"] = lru_cache(maxsize=None)(
+        lambda moment, fmt="%-d %B %Y": _format(moment.astimezone(zone), fmt)
+    )
+    # Equal instants in different offsets are equal datetimes: the offset is part of the key.
+    iso = lru_cache(maxsize=None)(lambda moment, offset: moment.isoformat())
+    env.filters["iso"] = lambda moment: iso(moment, moment.utcoffset())
     env.globals["config"] = config
     return env
 
