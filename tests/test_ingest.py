@@ -375,3 +375,17 @@ def test_same_story_from_another_outlet_is_also_reported(site, tmp_path):
     html = next(site.out.glob("briefs/**/index.html")).read_text()
     assert "Also reported by" in html and "Associated Press" in html
     assert "Max Power" not in site.read("index.html")
+
+
+def test_standard_input(site, monkeypatch):
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(SCRAPE.encode("utf-8"))))
+    assert main(["ingest", "--site", str(site.root), "-"]) == 0
+    assert len(briefs(site)) == 1
+
+
+def test_scaffolded_site_yml_is_valid(tmp_path):
+    assert main(["init", str(tmp_path / "s")]) == 0
+    assert main(["build", "--site", str(tmp_path / "s"), "-q"]) == 0
