@@ -85,6 +85,21 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--dry-run", action="store_true", help="report what would be written, write nothing")
     ingest.set_defaults(run=_ingest)
 
+    serve = commands.add_parser(
+        "serve",
+        parents=[common, site],
+        help="preview the site, rebuilding and reloading on every change",
+        description="Build, then serve the output on 127.0.0.1 and watch content/, templates/, static/, "
+        "the theme and site.yml. Every change rebuilds the site and reloads open pages (a CSS-only "
+        "change swaps the stylesheet); a failed build shows its error in the page and keeps serving "
+        "the last good site. The reload script is added to served pages only, never to the files.",
+    )
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--open", action="store_true", help="open the site in the default browser")
+    serve.add_argument("--drafts", action="store_true", help="include briefs marked draft: true")
+    serve.set_defaults(run=_serve)
+
     new = commands.add_parser(
         "new",
         parents=[common, site],
@@ -144,6 +159,19 @@ def _ingest(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
     _say(args, report.summary() + (" (dry run: nothing written)" if args.dry_run else ""))
     return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from brief.serve.run import serve
+
+    return serve(
+        args.site,
+        host=args.host,
+        port=args.port,
+        open_browser=args.open,
+        drafts=args.drafts,
+        quiet=args.quiet,
+    )
 
 
 def _init(args: argparse.Namespace) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 
@@ -59,11 +60,14 @@ class StagedOutput:
         shutil.copyfile(source, target)
         self.written += 1
 
-    def commit(self) -> None:
+    def commit(self, lock: AbstractContextManager | None = None) -> None:
+        """Swap the new site in. Readers holding `lock` never see the moment between the two
+        renames (the preview server reads files under it)."""
         old = self.output.parent / f".{self.output.name}.old-{os.getpid()}"
-        if self.output.exists():
-            os.replace(self.output, old)
-        os.replace(self.staging, self.output)
+        with lock or nullcontext():
+            if self.output.exists():
+                os.replace(self.output, old)
+            os.replace(self.staging, self.output)
         if old.exists():
             shutil.rmtree(old)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,6 +75,7 @@ def build(
     ingest_inbox: bool = True,
     clean: bool = False,
     workers: int | None = None,
+    swap_lock: AbstractContextManager | None = None,
 ) -> BuildResult:
     """Build the site at `root`. On any error the previous output is left as it was.
 
@@ -111,7 +113,7 @@ def build(
         render_plan(renderer, plan, staged, progress, workers)
         for rel_path, source in renderer.static_files().items():
             staged.copy(rel_path, source)
-        staged.commit()
+        staged.commit(swap_lock)
     except BaseException:
         staged.discard()
         raise

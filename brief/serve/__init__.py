@@ -1,0 +1,1 @@
+"""`brief serve`: a preview server that rebuilds on change and reloads open pages."""

@@ -1,0 +1,152 @@
+"""Build, serve, watch, rebuild: the loop behind `brief serve`."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+import webbrowser
+from pathlib import Path
+
+import watchfiles
+
+from brief.build.run import build
+from brief.config import load_config
+from brief.errors import BriefError, BuildErrors
+from brief.progress import Progress
+from brief.render.templates import theme_dir
+from brief.serve.events import Broadcaster
+from brief.serve.server import PreviewServer
+
+
+def _error_payload(error: BaseException) -> dict:
+    first = error.errors[0] if isinstance(error, BuildErrors) else error
+    if isinstance(first, BriefError):
+        message = first.message + (f" ({first.hint})" if first.hint else "")
+        if first.field:
+            message = f"{first.field}: {message}"
+        if isinstance(error, BuildErrors) and len(error.errors) > 1:
+            message += f"\n… and {len(error.errors) - 1} more: " + "; ".join(
+                str(e) for e in error.errors[1:4]
+            )
+        return {"file": str(first.path or ""), "line": first.line, "message": message}
+    return {"file": "", "line": None, "message": f"{type(error).__name__}: {error}"}
+
+
+class Rebuilder:
+    """Runs builds one at a time and tells the pages what happened."""
+
+    def __init__(
+        self, root: Path, events: Broadcaster, swap_lock: threading.RLock, drafts: bool, say
+    ) -> None:
+        self.root, self.events, self.swap_lock, self.drafts, self.say = root, events, swap_lock, drafts, say
+        self.last_error: str | None = None
+
+    def run(self, css_only: bool = False) -> bool:
+        started = time.perf_counter()
+        try:
+            result = build(self.root, drafts=self.drafts, swap_lock=self.swap_lock, workers=1)
+        except (BriefError, BuildErrors) as error:
+            payload = _error_payload(error)
+            line = (
+                f"error: {error}" if not isinstance(error, BuildErrors) else "error: " + str(error.errors[0])
+            )
+            if line != self.last_error:  # the terminal shows each error once
+                self.say(line, error=True)
+                self.last_error = line
+            self.events.send("error", payload)
+            return False
+        except Exception as error:
+            self.say(f"error: {type(error).__name__}: {error}", error=True)
+            self.events.send("error", _error_payload(error))
+            return False
+        was_broken = self.last_error is not None
+        self.last_error = None
+        if result.up_to_date and not was_broken:
+            return True
+        self.say(f"rebuilt in {time.perf_counter() - started:.2f} s: {result.counts}")
+        self.events.send("css" if css_only and not was_broken else "reload")
+        return True
+
+
+WATCHED = {"content", "templates", "static", "themes"}
+
+
+def watched_paths(root: Path) -> list[Path]:
+    """The site folder (so that templates/ or static/ created later are seen) and the theme."""
+    theme = theme_dir(load_config(root))
+    return [root] if theme.is_relative_to(root) else [root, theme]
+
+
+def relevant(change_path: str, root: Path, theme: Path) -> bool:
+    """Sources only: never the output, the cache, editor droppings or hidden files."""
+    path = Path(change_path)
+    if path.name.startswith(".") or path.name.endswith(("~", ".swp", ".tmp")) or ".tmp-" in path.name:
+        return False
+    if path.is_relative_to(theme):
+        return True
+    if not path.is_relative_to(root):
+        return False
+    parts = path.relative_to(root).parts
+    if not parts or any(part.startswith(".") for part in parts):
+        return False
+    return parts == ("site.yml",) or parts[0] in WATCHED
+
+
+def serve(
+    root: Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    open_browser: bool = False,
+    drafts: bool = False,
+    quiet: bool = False,
+) -> int:
+    root = root.resolve()
+
+    def say(line: str, error: bool = False) -> None:
+        if not quiet or error:
+            print(line, file=sys.stderr if error else sys.stdout, flush=True)
+
+    progress = Progress(quiet=quiet)
+    result = build(root, drafts=drafts, progress=progress)
+    say(result.summary())
+    config = load_config(root)
+    events = Broadcaster()
+    swap_lock = threading.RLock()
+    server = PreviewServer((host, port), config.output_dir, events, swap_lock)
+    url = f"http://{host}:{server.server_address[1]}/"
+    say(f"serving {config.output_dir} at {url} (Ctrl-C to stop)")
+    rebuilder = Rebuilder(root, events, swap_lock, drafts, say)
+    stop = threading.Event()
+
+    theme = theme_dir(config)
+
+    def watch_loop() -> None:
+        for changes in watchfiles.watch(
+            *watched_paths(root),
+            watch_filter=lambda _change, path: relevant(path, root, theme),
+            stop_event=stop,
+            debounce=150,
+            step=50,
+            rust_timeout=500,
+            yield_on_timeout=False,
+        ):
+            paths = [p for _, p in changes]
+            rebuilder.run(css_only=all(p.endswith(".css") for p in paths))
+
+    watcher = threading.Thread(target=watch_loop, name="brief-watch", daemon=True)
+    watcher.start()
+    if open_browser:
+        webbrowser.open(url)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.stopping.set()
+        events.close()
+        server.server_close()
+        watcher.join(timeout=2)
+    say("stopped")
+    return 0

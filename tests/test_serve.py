@@ -1,0 +1,223 @@
+"""`brief serve` in a real browser: Debian's chromium driven by Playwright, on 127.0.0.1 only."""
+
+from __future__ import annotations
+
+import http.client
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the test extra)")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="Debian's chromium is not installed (apt-get install chromium)"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(predicate, timeout: float = 15.0, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def get(port: int, path: str) -> tuple[int, dict, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.putrequest("GET", path, skip_accept_encoding=True)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def server(example_copy):
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "brief", "serve", "--site", str(example_copy), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+
+        def answers() -> bool:
+            try:
+                return get(port, "/")[0] == 200
+            except OSError:
+                return False
+
+        wait_for(answers, 30, "the server to answer")
+        yield example_copy, port, process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        out, err = process.communicate()
+        print("server output:", out, err, sep="\n")
+
+
+@pytest.fixture
+def page():
+    profile = tempfile.mkdtemp(prefix="brief-chromium-")
+    with playwright_api.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            profile, executable_path=str(CHROMIUM), headless=True, args=ARGS
+        )
+        try:
+            page = context.new_page()
+            page.on("console", lambda message: print("console:", message.text))
+            yield page
+        finally:
+            context.close()
+            shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_live_reload_in_a_real_browser(server, page):
+    site, port, _ = server
+    brief = site / "content/briefs/2025/08/harwick-ban-lifted.md"
+    url = f"http://127.0.0.1:{port}/briefs/2025/08/harwick-ban-lifted/"
+    page.goto(url)
+    page.wait_for_function("window.__briefLiveReload === true", timeout=10_000)
+    page.evaluate("sessionStorage.setItem('loads', '0')")
+    page.add_init_script(
+        "sessionStorage.setItem('loads', String(Number(sessionStorage.getItem('loads') || 0) + 1))"
+    )
+
+    # 1. A brief's body edited on disk appears without calling reload.
+    with page.expect_event("load", timeout=15_000):
+        brief.write_text(brief.read_text().replace("wettest July in a decade", "wettest July since 1998"))
+    page.wait_for_selector("text=wettest July since 1998", timeout=15_000)
+    assert page.evaluate("sessionStorage.getItem('loads')") == "1"
+
+    # 2. A template edit appears too.
+    templates = site / "templates"
+    templates.mkdir(exist_ok=True)
+    page.wait_for_function("window.__briefLiveReload === true", timeout=10_000)
+    with page.expect_event("load", timeout=15_000):
+        (templates / "brief.html").write_text(
+            '{% extends "theme:brief.html" %}{% block main %}<p class="edition">Evening edition</p>{{ super() }}{% endblock %}'
+        )
+    page.wait_for_selector("p.edition", timeout=15_000)
+
+    # 3. Broken YAML: an overlay names the file and line, the last good page stays.
+    page.wait_for_function("window.__briefLiveReload === true", timeout=10_000)
+    good = brief.read_text()
+    brief.write_text(good.replace("title: ", 'title: "unclosed\n', 1))
+    page.wait_for_selector("#brief-error-overlay", timeout=15_000)
+    location = page.text_content(".brief-error-location")
+    assert "harwick-ban-lifted.md:" in location
+    assert "Evening edition" in page.content()
+
+    # 4. Fixed: the overlay goes and the page is back.
+    with page.expect_event("load", timeout=15_000):
+        brief.write_text(good.replace("wettest July since 1998", "wettest July on record"))
+    page.wait_for_selector("text=wettest July on record", timeout=15_000)
+    assert page.query_selector("#brief-error-overlay") is None
+    # The script is injected into served pages only, never into the built files.
+    built = (site / "public/briefs/2025/08/harwick-ban-lifted/index.html").read_text()
+    assert "__brief__" not in built
+
+
+def test_css_change_swaps_the_stylesheet_without_a_reload(server, page):
+    site, port, _ = server
+    (site / "static").mkdir(exist_ok=True)
+    page.goto(f"http://127.0.0.1:{port}/")
+    page.wait_for_function("window.__briefLiveReload === true", timeout=10_000)
+    page.evaluate("window.__sameDocument = 'yes'")
+    (site / "static" / "style.css").write_text(
+        (Path(__file__).parent.parent / "themes/default/static/style.css").read_text()
+        + "\nbody { outline: 7px solid rgb(1, 2, 3); }\n"
+    )
+    page.wait_for_function("getComputedStyle(document.body).outlineWidth === '7px'", timeout=15_000)
+    assert page.evaluate("window.__sameDocument") == "yes"
+
+
+def test_paths_outside_the_output_are_never_served(server, tmp_path):
+    site, port, _ = server
+    secret = site / "secret.txt"
+    secret.write_text("do not serve")
+    (site / "public" / "escape").symlink_to(site)
+    for path in (
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/..%2fsecret.txt",
+        "/static/../../secret.txt",
+        "//etc/passwd",
+        "/%5c..%5csecret.txt",
+        "/escape/secret.txt",
+        "/index.html%00.txt",
+    ):
+        status, _, body = get(port, path)
+        assert status in (400, 404), (path, status)
+        assert b"do not serve" not in body and b"root:" not in body
+
+
+def test_content_types_index_and_404(server):
+    _, port, _ = server
+    expectations = {
+        "/": "text/html",
+        "/static/style.css": "text/css",
+        "/feed.xml": "application/atom+xml",
+        "/feed.json": "application/feed+json",
+        "/sitemap.xml": "application/xml",
+        "/robots.txt": "text/plain",
+    }
+    for path, kind in expectations.items():
+        status, headers, _ = get(port, path)
+        assert status == 200 and headers["Content-Type"].startswith(kind), (path, headers["Content-Type"])
+    status, headers, _ = get(port, "/tags")
+    assert status == 301 and headers["Location"] == "/tags/"
+    status, _, body = get(port, "/no/such/page/")
+    assert status == 404 and b"Page not found" in body
+
+
+def test_ctrl_c_stops_cleanly(server):
+    _, port, process = server
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=10) == 0
+    out, err = process.communicate()
+    assert "Traceback" not in err and "stopped" in out
+    with pytest.raises(OSError):
+        get(port, "/")
+
+
+def test_binds_to_loopback_by_default(server):
+    _, port, _ = server
+    addresses = [a for a in (socket.gethostbyname(socket.gethostname()),) if not a.startswith("127.")]
+    for address in addresses:
+        with socket.socket() as sock:
+            sock.settimeout(1)
+            assert sock.connect_ex((address, port)) != 0
