@@ -221,3 +221,16 @@ def test_binds_to_loopback_by_default(server):
         with socket.socket() as sock:
             sock.settimeout(1)
             assert sock.connect_ex((address, port)) != 0
+
+
+def test_new_raw_article_in_the_inbox_is_ingested_and_shown(server, page):
+    site, port, _ = server
+    page.goto(f"http://127.0.0.1:{port}/")
+    page.wait_for_function("window.__briefLiveReload === true", timeout=10_000)
+    from tests.test_ingest import SCRAPE
+
+    with page.expect_event("load", timeout=20_000):
+        (site / "content" / "raw" / "bridge.txt").write_text(SCRAPE)
+    assert (site / "content" / "raw" / "processed" / "bridge.txt").is_file()
+    page.goto(f"http://127.0.0.1:{port}/timeline/2025/03/03/")
+    page.wait_for_selector("text=Springfield", timeout=10_000)
