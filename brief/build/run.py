@@ -7,9 +7,12 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from brief import __version__
 from brief.build.cache import BuildCache, file_digest, inputs_fingerprint
+from brief.build.digest import page_digests
+from brief.build.inplace import update_in_place
 from brief.build.output import StagedOutput
-from brief.build.parallel import render_plan
+from brief.build.parallel import MIN_PAGES_FOR_POOL, render_plan
 from brief.config import SiteConfig, load_config
 from brief.content.load import brief_files, load_briefs
 from brief.ingest.run import IngestReport, inbox_files, ingest
@@ -107,21 +110,54 @@ def build(
         progress.note(f"warning: {warning}")
     plan = plan_pages(site)
     renderer = Renderer(site, plan)
-    staged = StagedOutput(config.output_dir)
+    static = renderer.static_files()
+    shared = [(str(p), d) for p, d in sorted(digests.items()) if not p.is_relative_to(config.briefs_dir)]
+    build_key = inputs_fingerprint({}, repr((shared, drafts, str(config.output_dir), __version__)))
+    pages = page_digests(site, plan, build_key)
+    previous = manifest.get("pages") if manifest.get("output") == str(config.output_dir) else None
+    changed = plan
+    if not clean and previous is not None and config.output_dir.is_dir():
+        changed = [
+            p
+            for p in plan
+            if previous.get(p.path) != pages[p.path] or not (config.output_dir / p.path).is_file()
+        ]
+    written = unchanged = 0
     try:
-        progress.step("rendering pages", len(plan))
-        render_plan(renderer, plan, staged, progress, workers)
-        for rel_path, source in renderer.static_files().items():
-            staged.copy(rel_path, source)
-        staged.commit(swap_lock)
-    except BaseException:
-        staged.discard()
-        raise
+        if changed is not plan and len(changed) <= max(MIN_PAGES_FOR_POOL, len(plan) // 4):
+            # Few pages changed: render just those, then update the output in place.
+            progress.step("rendering changed pages", len(changed))
+            rendered = {}
+            for page in changed:
+                rendered[page.path] = renderer.render(page)
+                progress.advance()
+            stale = (set(previous or {}) - set(pages)) | (set(manifest.get("static", [])) - set(static))
+            written, _removed = update_in_place(config.output_dir, rendered, static, stale, swap_lock)
+            unchanged = len(plan) - written
+        else:
+            staged = StagedOutput(config.output_dir)
+            try:
+                progress.step("rendering pages", len(plan))
+                render_plan(renderer, plan, staged, progress, workers)
+                for rel_path, source in static.items():
+                    staged.copy(rel_path, source)
+                staged.commit(swap_lock)
+            except BaseException:
+                staged.discard()
+                raise
+            written, unchanged = staged.written, staged.unchanged
     finally:
         progress.done()
     entities = sum(len(t) for t in site.entities.values())
     counts = f"{len(plan)} pages ({len(site.pages)} briefs, {len(site.tags)} tags, {entities} entities)"
-    cache.manifest = {"fingerprint": fingerprint, "counts": counts, "witness": "sitemap.xml"}
+    cache.manifest = {
+        "fingerprint": fingerprint,
+        "counts": counts,
+        "witness": "sitemap.xml",
+        "pages": pages,
+        "static": sorted(static),
+        "output": str(config.output_dir),
+    }
     try:
         cache.save(keep={p.relative_to(config.root).as_posix() for p in brief_files(config.briefs_dir)})
     except OSError as error:
@@ -131,8 +167,8 @@ def build(
         site,
         plan,
         time.perf_counter() - started,
-        staged.written,
-        staged.unchanged,
+        written,
+        unchanged,
         counts,
         site.warnings,
         report,
