@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import zoneinfo
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -74,7 +75,7 @@ class SiteConfig:
     def inbox_dir(self) -> Path:
         return self.root / "content" / "raw"
 
-    @property
+    @cached_property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
 
@@ -83,7 +84,7 @@ class SiteConfig:
         """The path part of base_url, so a site can live below a domain's root."""
         return urlsplit(self.base_url).path or "/"
 
-    @property
+    @cached_property
     def output_dir(self) -> Path:
         return (self.root / self.output).resolve()
 

@@ -20,6 +20,10 @@ from brief.site.taxonomy import Taxonomy, Term
 from brief.site.timeline import Period, Timeline
 
 
+def _hash(value: object) -> str:
+    return hashlib.sha256(repr(value).encode("utf-8")).hexdigest()[:32]
+
+
 def _term(term: Term | None) -> tuple[str, str] | None:
     return (term.name, term.url) if term is not None else None
 
@@ -27,22 +31,25 @@ def _term(term: Term | None) -> tuple[str, str] | None:
 class Digester:
     def __init__(self, site: Site) -> None:
         self.site = site
-        self._cards: dict[int, tuple] = {}
+        self._cards: dict[int, str] = {}
+        self._terms: dict[int, str] = {}
 
-    def card(self, item: BriefPage) -> tuple:
-        """Everything a brief's card (or feed entry) shows."""
+    def card(self, item: BriefPage) -> str:
+        """Everything a brief's card (or feed entry) shows, hashed once per build."""
         key = id(item)
         found = self._cards.get(key)
         if found is None:
-            found = (
-                item.url,
-                item.brief.content_hash,
-                item.day_url,
-                tuple(_term(t) for t in item.tags),
-                tuple(_term(a) for a in item.authors),
-                _term(item.source),
-                # Entity links inside the body (brief pages, feed entries) point at these URLs.
-                tuple((k, tuple(_term(t) for t in ts)) for k, ts in item.entities.items()),
+            found = _hash(
+                (
+                    item.url,
+                    item.brief.content_hash,
+                    item.day_url,
+                    tuple(_term(t) for t in item.tags),
+                    tuple(_term(a) for a in item.authors),
+                    _term(item.source),
+                    # Entity links inside the body (brief pages, feed entries) point at these URLs.
+                    tuple((k, tuple(_term(t) for t in ts)) for k, ts in item.entities.items()),
+                )
             )
             self._cards[key] = found
         return found
@@ -56,8 +63,14 @@ class Digester:
             tuple(self.card(i) for i in pager.items),
         )
 
+    def _term_full(self, term: Term) -> str:
+        found = self._terms.get(id(term))
+        if found is None:
+            found = self._terms[id(term)] = _hash(self._term_value(term))
+        return found
+
     @staticmethod
-    def _term_full(term: Term) -> tuple:
+    def _term_value(term: Term) -> tuple:
         first = term.briefs[-1].date.isoformat() if term.briefs else ""
         last = term.briefs[0].date.isoformat() if term.briefs else ""
         related = tuple((o.name, o.url, n) for o, n in term.related)

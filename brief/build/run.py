@@ -51,20 +51,21 @@ def load_site(
     progress: Progress | None = None,
     cache: BuildCache | None = None,
     digests: dict[Path, str | None] | None = None,
+    paths: list[Path] | None = None,
 ) -> Site:
     """Read and validate everything, write nothing."""
     progress = progress or Progress(quiet=True)
     config = load_config(root)
-    paths = brief_files(config.briefs_dir)
+    paths = paths if paths is not None else brief_files(config.briefs_dir)
     progress.step("reading briefs", len(paths))
     briefs = load_briefs(paths, config.root, config.zone, cache, digests)
     published = [b for b in briefs if drafts or not b.draft]
     return build_site(config, published)
 
 
-def _input_files(config: SiteConfig) -> list[Path]:
+def _input_files(config: SiteConfig, briefs: list[Path]) -> list[Path]:
     """Every file a build reads."""
-    files = [config.root / "site.yml", *brief_files(config.briefs_dir)]
+    files = [config.root / "site.yml", *briefs]
     for folder in (config.templates_dir, config.root / "static", theme_dir(config)):
         if folder.is_dir():
             files.extend(p for p in folder.rglob("*") if p.is_file())
@@ -92,7 +93,8 @@ def build(
     if ingest_inbox and config.ingest.on_build and inbox_files(config):
         report = ingest(root, progress=progress, config=config)
     cache = BuildCache.load(config.root, config.timezone) if not clean else BuildCache(config.root, "")
-    digests = {path: file_digest(path) for path in _input_files(config)}
+    brief_paths = brief_files(config.briefs_dir)
+    digests = {path: file_digest(path) for path in _input_files(config, brief_paths)}
     fingerprint = inputs_fingerprint(digests, f"{drafts}|{config.output_dir}|{theme_dir(config)}")
     manifest = cache.manifest
     if (
@@ -104,7 +106,7 @@ def build(
             config, None, [], time.perf_counter() - started, 0, 0, manifest["counts"], ingest=report
         )
 
-    site = load_site(root, drafts, progress, cache, digests)
+    site = load_site(root, drafts, progress, cache, digests, brief_paths)
     config = site.config
     for warning in site.warnings:
         progress.note(f"warning: {warning}")
@@ -159,7 +161,7 @@ def build(
         "output": str(config.output_dir),
     }
     try:
-        cache.save(keep={p.relative_to(config.root).as_posix() for p in brief_files(config.briefs_dir)})
+        cache.save(keep={p.relative_to(config.root).as_posix() for p in brief_paths})
     except OSError as error:
         progress.note(f"warning: cannot write the build cache ({error}); the next build starts afresh")
     return BuildResult(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 from bisect import bisect_left
 from collections import defaultdict
@@ -41,6 +42,6 @@ def related_briefs(
             for j in idx:
                 if j != i:
                     scores[j] += w
-        best = sorted(scores, key=lambda j: (-scores[j], abs(j - i), j))[:count]
+        best = heapq.nsmallest(count, scores, key=lambda j: (-scores[j], abs(j - i), j))
         related[brief.slug] = [briefs[j] for j in best]
     return related
