@@ -11,7 +11,7 @@ from brief.model import Brief
 
 # An entity carried by very many briefs says little about any two of them; only this many of
 # its briefs nearest in time are considered, which keeps the work linear in the site's size.
-NEIGHBOURS_PER_ENTITY = 60
+NEIGHBOURS_PER_ENTITY = 30
 
 
 def related_briefs(
