@@ -7,7 +7,7 @@ from datetime import UTC
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from brief.content.load import parse_brief
+from brief.content.load import KNOWN_KEYS, parse_brief
 from brief.errors import BriefError
 from brief.render.markdown import make_markdown
 from tests.conftest import REPO
@@ -30,20 +30,7 @@ yaml_values = st.recursive(
     ),
     max_leaves=12,
 )
-KEYS = [
-    "title",
-    "date",
-    "updated",
-    "authors",
-    "source",
-    "tags",
-    "entities",
-    "summary",
-    "draft",
-    "raw_sha256",
-    "slug",
-    "extra",
-]
+KEYS = [*sorted(KNOWN_KEYS), "extra"]
 
 
 def load(text: str) -> None:

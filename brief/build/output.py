@@ -47,18 +47,7 @@ class StagedOutput:
         self.written += 1
 
     def copy(self, rel_path: str, source: Path) -> None:
-        target = self.staging / rel_path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        previous = self.output / rel_path
-        if previous.is_file() and _same_file(previous, source):
-            try:
-                os.link(previous, target)
-                self.unchanged += 1
-                return
-            except OSError:
-                pass
-        shutil.copyfile(source, target)
-        self.written += 1
+        self.write(rel_path, source.read_bytes())
 
     def commit(self, lock: AbstractContextManager | None = None) -> None:
         """Swap the new site in. Readers holding `lock` never see the moment between the two
@@ -80,14 +69,5 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         if path.stat().st_size != len(data):
             return False
         return path.read_bytes() == data
-    except OSError:
-        return False
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        if a.stat().st_size != b.stat().st_size:
-            return False
-        return a.read_bytes() == b.read_bytes()
     except OSError:
         return False

@@ -31,6 +31,7 @@ KNOWN_KEYS = {
     "draft",
     "raw_sha256",
     "ingest_sha256",
+    "duplicate_of",
 }
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 # Control characters have no meaning in news text and make HTML and XML invalid.
