@@ -100,6 +100,30 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--drafts", action="store_true", help="include briefs marked draft: true")
     serve.set_defaults(run=_serve)
 
+    deploy = commands.add_parser(
+        "deploy",
+        parents=[common, site],
+        help="publish the built site to a git branch, an S3 bucket, a folder or rsync",
+        description="Build (unless --no-build), then publish the output to a target from site.yml's "
+        "`deploy:` list. Only changed files are sent; remote files that no longer exist are deleted, "
+        "but never more than --max-deletes (default 256) unless --force. --dry-run prints the plan "
+        "and changes nothing.",
+    )
+    deploy.add_argument("target", nargs="?", help="the target's name (optional when there is only one)")
+    deploy.add_argument(
+        "--dry-run", action="store_true", help="print what would be sent and deleted; change nothing"
+    )
+    deploy.add_argument("--force", action="store_true", help="delete remote files even above the cap")
+    deploy.add_argument(
+        "--max-deletes", type=int, metavar="N", help="refuse to delete more than N files (default 256)"
+    )
+    deploy.add_argument("--no-build", action="store_true", help="deploy the output as it is")
+    deploy.add_argument("--no-history", action="store_true", help="git: keep one commit on the branch")
+    deploy.add_argument(
+        "--yes", action="store_true", help="do not ask before deleting (deploy never asks without a terminal)"
+    )
+    deploy.set_defaults(run=_deploy)
+
     new = commands.add_parser(
         "new",
         parents=[common, site],
@@ -172,6 +196,37 @@ def _serve(args: argparse.Namespace) -> int:
         drafts=args.drafts,
         quiet=args.quiet,
     )
+
+
+def _deploy(args: argparse.Namespace) -> int:
+    from brief.deploy.run import deploy
+
+    if not args.no_build:
+        from brief.build.run import build
+
+        result = build(args.site, progress=_progress(args))
+        _say(args, result.summary())
+
+    def say(line: str) -> None:
+        if line.startswith("warning:"):
+            print(line, file=sys.stderr)
+        else:
+            _say(args, line)
+
+    target, plan = deploy(
+        args.site,
+        args.target,
+        dry_run=args.dry_run,
+        force=args.force,
+        max_deletes=args.max_deletes,
+        no_history=args.no_history,
+        say=say,
+    )
+    if args.dry_run and not args.quiet:
+        for line in plan.lines():
+            print(line)
+    _say(args, plan.summary(target.name, args.dry_run))
+    return EXIT_OK
 
 
 def _init(args: argparse.Namespace) -> int:

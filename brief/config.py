@@ -51,6 +51,24 @@ class IngestConfig:
     tag_rules: tuple[TagRuleConfig, ...] = ()
 
 
+DEPLOY_KINDS = {
+    "git": {"remote", "branch", "cname", "no_history", "message"},
+    "s3": {"bucket", "prefix", "region", "endpoint_url", "gzip", "cache_control", "max_deletes"},
+    "dir": {"path", "max_deletes"},
+    "rsync": {"destination", "max_deletes", "options"},
+}
+
+
+@dataclass(frozen=True)
+class DeployTarget:
+    """One `deploy:` entry of site.yml; `settings` holds the kind's own keys."""
+
+    name: str
+    kind: str
+    settings: dict[str, Any] = field(default_factory=dict)
+    line: int = 0
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     """Everything site.yml can say, with the defaults an empty file gets."""
@@ -70,6 +88,7 @@ class SiteConfig:
     unsafe_html: bool = False
     params: dict[str, Any] = field(default_factory=dict)
     ingest: IngestConfig = field(default_factory=IngestConfig)
+    deploy: tuple[DeployTarget, ...] = ()
 
     @property
     def inbox_dir(self) -> Path:
@@ -172,6 +191,7 @@ def config_from_mapping(root: Path, data: dict[str, Any], text: str, path: Path)
             "markdown",
             "params",
             "ingest",
+            "deploy",
         }
     )
     defaults = SiteConfig(root=root)
@@ -248,9 +268,12 @@ def config_from_mapping(root: Path, data: dict[str, Any], text: str, path: Path)
 
     ingest = _ingest_config(_Checker(top.get("ingest", dict, {}), text, path, ("ingest",)))
 
+    deploy = _deploy_config(top, text, path)
+
     return SiteConfig(
         root=root,
         ingest=ingest,
+        deploy=deploy,
         title=top.get("title", str, defaults.title),
         description=top.get("description", str, defaults.description),
         base_url=base_url,
@@ -310,3 +333,33 @@ def _ingest_config(checker: _Checker) -> IngestConfig:
         boilerplate=tuple(str(p) for p in patterns),
         tag_rules=tuple(rules),
     )
+
+
+def _deploy_config(top: _Checker, text: str, path: Path) -> tuple[DeployTarget, ...]:
+    entries = top.data.get("deploy") or []
+    if not isinstance(entries, list):
+        raise top.fail("deploy", "expected a list of targets, each with a name and a kind")
+    targets: list[DeployTarget] = []
+    for index, entry in enumerate(entries):
+        keys = ("deploy", index)
+        where = {"path": path, "line": line_of(text, keys), "field": f"deploy.{index}"}
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry.get("name"):
+            raise BriefError("each deploy target needs a `name`", **where)
+        kind = entry.get("kind")
+        if kind not in DEPLOY_KINDS:
+            raise BriefError(f"unknown deploy kind {kind!r}", hint="use git, s3, dir or rsync", **where)
+        unknown = set(entry) - {"name", "kind"} - DEPLOY_KINDS[kind]
+        if unknown:
+            raise BriefError(
+                f"unknown key {sorted(unknown)[0]!r} for a {kind} target",
+                hint="known: " + ", ".join(sorted(DEPLOY_KINDS[kind])),
+                **where,
+            )
+        required = {"s3": "bucket", "dir": "path", "rsync": "destination"}.get(kind)
+        if required and not entry.get(required):
+            raise BriefError(f"a {kind} target needs `{required}`", **where)
+        if any(t.name == entry["name"] for t in targets):
+            raise BriefError(f"two deploy targets are named {entry['name']!r}", **where)
+        settings = {k: v for k, v in entry.items() if k not in ("name", "kind")}
+        targets.append(DeployTarget(entry["name"], kind, settings, where["line"]))
+    return tuple(targets)
