@@ -224,3 +224,83 @@ def test_s3_missing_bucket_and_no_credentials(example_copy, s3, monkeypatch, cap
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     with pytest.raises(BriefError, match="no AWS credentials"):
         deploy(example_copy, None)
+
+
+from tests import swift_store  # noqa: E402
+
+
+@pytest.mark.skipif(
+    not swift_store.available(),
+    reason="OpenStack Swift is not installed (apt-get install swift swift-proxy swift-object swift-container swift-account memcached)",
+)
+def test_s3_deploy_end_to_end_on_swift(example_copy, monkeypatch, capsys):
+    import boto3
+    import botocore.config
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test:tester")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    with swift_store.swift_s3() as endpoint:
+        client = boto3.session.Session().client(
+            "s3",
+            endpoint_url=endpoint,
+            region_name="us-east-1",
+            config=botocore.config.Config(s3={"addressing_style": "path"}),
+        )
+        client.create_bucket(Bucket="briefs")
+        add_target(
+            example_copy,
+            f"  - {{name: swift, kind: s3, bucket: briefs, region: us-east-1, endpoint_url: '{endpoint}'}}\n",
+        )
+        files = sorted(
+            p.relative_to(example_copy / "public").as_posix()
+            for p in (build(example_copy).config.output_dir).rglob("*")
+            if p.is_file()
+        )
+        # Dry run: the plan, and nothing stored.
+        assert main(["deploy", "--site", str(example_copy), "--no-build", "--dry-run"]) == 0
+        assert "would upload" in capsys.readouterr().out
+        assert "Contents" not in client.list_objects_v2(Bucket="briefs")
+        # First deploy uploads everything, the second nothing.
+        _, first = deploy(example_copy, None)
+        assert sorted(first.new) == files
+        stored = {
+            o["Key"]: o
+            for o in client.get_paginator("list_objects_v2")
+            .paginate(Bucket="briefs")
+            .build_full_result()["Contents"]
+        }
+        assert sorted(stored) == files
+        _, second = deploy(example_copy, None)
+        assert second.new == [] and second.changed == [] and len(second.unchanged) == len(files)
+        # Content types and cache headers, read back.
+        for key, kind in (
+            ("index.html", "text/html"),
+            ("static/style.css", "text/css"),
+            ("feed.xml", "application/atom+xml"),
+            ("feed.json", "application/feed+json"),
+            ("sitemap.xml", "application/xml"),
+        ):
+            head = client.head_object(Bucket="briefs", Key=key)
+            assert head["ContentType"].startswith(kind), (key, head["ContentType"])
+        assert "max-age=300" in client.head_object(Bucket="briefs", Key="index.html")["CacheControl"]
+        assert "immutable" in client.head_object(Bucket="briefs", Key="static/style.css")["CacheControl"]
+        # Editing one brief uploads only the pages that changed.
+        brief = next((example_copy / "content/briefs").rglob("harwick-ban-lifted.md"))
+        brief.write_text(brief.read_text().replace("wettest July", "wettest summer"))
+        build(example_copy)
+        _, third = deploy(example_copy, None)
+        assert "briefs/2025/08/harwick-ban-lifted/index.html" in third.changed
+        assert third.new == [] and 0 < len(third.changed) < len(files) / 4
+        body = client.get_object(Bucket="briefs", Key="briefs/2025/08/harwick-ban-lifted/index.html")[
+            "Body"
+        ].read()
+        assert b"wettest summer" in body
+        # Deletions above the cap are refused; within it they happen.
+        for i in range(3):
+            client.put_object(Bucket="briefs", Key=f"gone/{i}.html", Body=b"old")
+        _, capped = deploy(example_copy, None, max_deletes=2)
+        assert capped.deletes_skipped
+        assert len(client.list_objects_v2(Bucket="briefs", Prefix="gone/").get("Contents", [])) == 3
+        _, cleaned = deploy(example_copy, None, max_deletes=3)
+        assert sorted(cleaned.deletes) == [f"gone/{i}.html" for i in range(3)]
+        assert "Contents" not in client.list_objects_v2(Bucket="briefs", Prefix="gone/")

@@ -52,6 +52,7 @@ def _body(path: Path, rel: str, use_gzip: bool) -> tuple[bytes, dict]:
 def deploy_s3(output: Path, settings: dict, dry_run: bool, max_deletes: int | None, force: bool, say) -> Plan:
     try:
         import boto3
+        import botocore.config
         import botocore.exceptions
     except ImportError:
         raise BriefError("the s3 target needs boto3", hint="pip install 'brief[s3]'") from None
@@ -88,9 +89,10 @@ def deploy_s3(output: Path, settings: dict, dry_run: bool, max_deletes: int | No
             client.put_object(
                 Bucket=bucket, Key=prefix + rel, Body=data, CacheControl=cache_control(rel, rules), **extra
             )
-        for start in range(0, len(plan.deletes), 1000):
-            batch = [{"Key": prefix + rel} for rel in plan.deletes[start : start + 1000]]
-            client.delete_objects(Bucket=bucket, Delete={"Objects": batch, "Quiet": True})
+        # One request per object: multi-object delete needs a Content-MD5 that current boto3
+        # no longer sends, and some stores (Swift's s3api) refuse it without one.
+        for rel in plan.deletes:
+            client.delete_object(Bucket=bucket, Key=prefix + rel)
         return plan
     except botocore.exceptions.NoCredentialsError:
         raise BriefError(
