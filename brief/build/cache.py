@@ -35,6 +35,7 @@ class BuildCache:
     key: str  # what every entry depends on: brief's version, the site's time zone
     briefs: dict[str, tuple[str, Brief]] = field(default_factory=dict)  # rel path → (sha256, brief)
     manifest: dict[str, Any] = field(default_factory=dict)
+    memo: dict[str, Any] = field(default_factory=dict)  # site-model relations, see build_site
 
     @property
     def folder(self) -> Path:
@@ -49,6 +50,7 @@ class BuildCache:
             if stored.get("key") == cache.key:
                 cache.briefs = stored["briefs"]
                 cache.manifest = stored.get("manifest", {})
+                cache.memo = stored.get("memo", {})
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, TypeError, ValueError):
             pass  # no cache, or one from another version: start afresh
         return cache
@@ -68,7 +70,13 @@ class BuildCache:
         (self.folder / ".gitignore").write_text("*\n")
         temporary = self.folder / f"briefs.pickle.tmp-{os.getpid()}"
         with open(temporary, "wb") as handle:
-            stored = {"key": self.key, "briefs": self.briefs, "manifest": self.manifest, "saved": time.time()}
+            stored = {
+                "key": self.key,
+                "briefs": self.briefs,
+                "manifest": self.manifest,
+                "memo": self.memo,
+                "saved": time.time(),
+            }
             pickle.dump(stored, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, self.folder / "briefs.pickle")
 

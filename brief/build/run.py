@@ -60,7 +60,7 @@ def load_site(
     progress.step("reading briefs", len(paths))
     briefs = load_briefs(paths, config.root, config.zone, cache, digests)
     published = [b for b in briefs if drafts or not b.draft]
-    return build_site(config, published)
+    return build_site(config, published, cache.memo if cache is not None else None)
 
 
 def _input_files(config: SiteConfig, briefs: list[Path]) -> list[Path]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -68,8 +69,14 @@ def brief_url(config: SiteConfig, brief: Brief) -> str:
     )
 
 
-def build_site(config: SiteConfig, briefs: list[Brief]) -> Site:
-    """Everything the pages need, computed once from the published briefs."""
+def build_site(config: SiteConfig, briefs: list[Brief], memo: dict | None = None) -> Site:
+    """Everything the pages need, computed once from the published briefs.
+
+    `memo` (kept by the build cache between builds) holds the relations computed last time:
+    they depend only on which briefs carry which entities, so an edit to a brief's text or a
+    new tag reuses them instead of recomputing them for the whole archive.
+    """
+    memo = memo if memo is not None else {}
     # A brief marked as the same story as another is shown on that one's page, not on its own.
     first_telling = _first_tellings(briefs)
     retold = [b for b in briefs if first_telling[b.slug] != b.slug]
@@ -116,11 +123,34 @@ def build_site(config: SiteConfig, briefs: list[Brief]) -> Site:
             page.entities[kind] = terms  # type: ignore[assignment]
 
     _gather_aliases(pages, entities)
-    _relate_entities(pages)
     keys = {p.brief.slug: [(t.kind, t.slug) for ts in p.entities.values() for t in ts] for p in pages}
-    related = related_briefs(ordered, keys, config.related)
+    shape = hashlib.sha256(
+        repr(
+            (
+                config.related,
+                [
+                    (
+                        p.brief.slug,
+                        p.brief.date.isoformat(),
+                        keys[p.brief.slug],
+                        [t.name for ts in p.entities.values() for t in ts],
+                    )
+                    for p in pages
+                ],
+            )
+        ).encode()
+    ).hexdigest()
+    if memo.get("shape") != shape:
+        related = related_briefs(ordered, keys, config.related)
+        memo.clear()
+        memo["shape"] = shape
+        memo["related"] = {slug: [b.slug for b in found] for slug, found in related.items()}
+        memo["together"] = _relate_entities(pages)
     for page in pages:
-        page.related = [by_slug[b.slug] for b in related[page.brief.slug]]
+        page.related = [by_slug[slug] for slug in memo["related"][page.brief.slug]]
+    terms = {(t.kind, t.slug): t for taxonomy in entities.values() for t in taxonomy.terms}
+    for key, others in memo["together"].items():
+        terms[key].related = [(terms[other], count) for other, count in others]
 
     return Site(
         config=config,
@@ -169,7 +199,8 @@ def _gather_aliases(pages: list[BriefPage], entities: dict[str, Taxonomy]) -> No
         term.aliases = sorted(names, key=lambda s: (s.casefold(), s))
 
 
-def _relate_entities(pages: list[BriefPage]) -> None:
+def _relate_entities(pages: list[BriefPage]) -> dict[tuple[str, str], list[tuple[tuple[str, str], int]]]:
+    """For each entity, the entities seen with it most, as (kind, slug) keys with counts."""
     together: dict[Term, Counter[Term]] = {}
     for page in pages:
         terms = [t for ts in page.entities.values() for t in ts]
@@ -178,6 +209,8 @@ def _relate_entities(pages: list[BriefPage]) -> None:
             for other in terms:
                 if other is not term:
                     counter[other] += 1
+    result = {}
     for term, counter in together.items():
         ranked = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0].name.casefold(), kv[0].kind))
-        term.related = ranked[:RELATED_ENTITIES]
+        result[(term.kind, term.slug)] = [((o.kind, o.slug), n) for o, n in ranked[:RELATED_ENTITIES]]
+    return result
