@@ -14,7 +14,7 @@ from brief.build.inplace import update_in_place
 from brief.build.output import StagedOutput
 from brief.build.parallel import MIN_PAGES_FOR_POOL, render_plan
 from brief.config import SiteConfig, load_config
-from brief.content.load import brief_files, load_briefs
+from brief.content.load import brief_files, load_briefs, relative
 from brief.ingest.run import IngestReport, inbox_files, ingest
 from brief.progress import Progress
 from brief.render.plan import Page, plan_pages
@@ -113,7 +113,8 @@ def build(
     plan = plan_pages(site)
     renderer = Renderer(site, plan)
     static = renderer.static_files()
-    shared = [(str(p), d) for p, d in sorted(digests.items()) if not p.is_relative_to(config.briefs_dir)]
+    briefs_prefix = str(config.briefs_dir) + "/"
+    shared = [(str(p), d) for p, d in sorted(digests.items()) if not str(p).startswith(briefs_prefix)]
     build_key = inputs_fingerprint({}, repr((shared, drafts, str(config.output_dir), __version__)))
     pages = page_digests(site, plan, build_key)
     previous = manifest.get("pages") if manifest.get("output") == str(config.output_dir) else None
@@ -161,7 +162,7 @@ def build(
         "output": str(config.output_dir),
     }
     try:
-        cache.save(keep={p.relative_to(config.root).as_posix() for p in brief_paths})
+        cache.save(keep={relative(p, config.root) for p in brief_paths})
     except OSError as error:
         progress.note(f"warning: cannot write the build cache ({error}); the next build starts afresh")
     return BuildResult(

@@ -237,6 +237,14 @@ def _entity(fields: _Fields, kind: str, index: int, item: Any) -> EntityRef:
     return EntityRef(kind=kind, name=name, aliases=tuple(aliases), mentions=mentions)
 
 
+def relative(path: Path, root: Path) -> str:
+    """`path` as written in messages: relative to the site, with forward slashes.
+
+    String slicing, not Path.relative_to: this runs for every brief of every build."""
+    text, prefix = str(path), str(root).rstrip("/") + "/"
+    return text[len(prefix) :].replace("\\", "/") if text.startswith(prefix) else text
+
+
 def brief_files(briefs_dir: Path) -> list[Path]:
     """Every brief file, in a stable order; editor droppings and ingest's .incoming files skipped."""
     if not briefs_dir.is_dir():
@@ -249,7 +257,7 @@ def brief_files(briefs_dir: Path) -> list[Path]:
 
 
 def read_brief(path: Path, root: Path, zone: tzinfo) -> Brief:
-    rel_path = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    rel_path = relative(path, root)
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -275,7 +283,7 @@ def load_briefs(
     errors: list[BriefError] = []
     by_slug: dict[str, Brief] = {}
     for path in paths:
-        rel_path = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+        rel_path = relative(path, root)
         digest = digests.get(path) if digests is not None else None
         brief = cache.get(rel_path, digest) if cache is not None else None
         if brief is None:
