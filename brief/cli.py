@@ -124,6 +124,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     deploy.set_defaults(run=_deploy)
 
+    check = commands.add_parser(
+        "check",
+        parents=[common, site],
+        help="build if needed, then verify links, anchors, feeds and sitemap",
+        description="Build (nothing is rendered when nothing changed), then check the output: every "
+        "internal link and #anchor resolves, no page is empty, no page repeats an id, feeds and "
+        "the sitemap parse and list what they should. Exits 1 with one line per problem.",
+    )
+    check.add_argument("--no-build", action="store_true", help="check the output as it is")
+    check.set_defaults(run=_check)
+
     new = commands.add_parser(
         "new",
         parents=[common, site],
@@ -227,6 +238,22 @@ def _deploy(args: argparse.Namespace) -> int:
             print(line)
     _say(args, plan.summary(target.name, args.dry_run))
     return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from brief.check import check_output
+    from brief.config import load_config
+
+    if not args.no_build:
+        from brief.build.run import build
+
+        build(args.site, progress=_progress(args))
+    config = load_config(args.site)
+    report = check_output(config.output_dir, config.base_path)
+    for problem in report.problems:
+        print(f"error: {problem}", file=sys.stderr)
+    _say(args, report.summary())
+    return EXIT_FAILED if report.problems else EXIT_OK
 
 
 def _init(args: argparse.Namespace) -> int:
