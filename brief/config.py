@@ -86,6 +86,7 @@ class SiteConfig:
     permalinks: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PERMALINKS))
     feeds: FeedsConfig = field(default_factory=FeedsConfig)
     unsafe_html: bool = False
+    search: bool = True  # a Pagefind index and a search page, when pagefind is installed
     params: dict[str, Any] = field(default_factory=dict)
     ingest: IngestConfig = field(default_factory=IngestConfig)
     deploy: tuple[DeployTarget, ...] = ()
@@ -192,6 +193,7 @@ def config_from_mapping(root: Path, data: dict[str, Any], text: str, path: Path)
             "params",
             "ingest",
             "deploy",
+            "search",
         }
     )
     defaults = SiteConfig(root=root)
@@ -286,6 +288,7 @@ def config_from_mapping(root: Path, data: dict[str, Any], text: str, path: Path)
         permalinks=permalinks,
         feeds=feeds,
         unsafe_html=markdown.get("unsafe_html", bool, False),
+        search=top.get("search", bool, True),
         params=top.get("params", dict, {}),
     )
 

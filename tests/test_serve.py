@@ -234,3 +234,26 @@ def test_new_raw_article_in_the_inbox_is_ingested_and_shown(server, page):
     assert (site / "content" / "raw" / "processed" / "bridge.txt").is_file()
     page.goto(f"http://127.0.0.1:{port}/timeline/2025/03/03/")
     page.wait_for_selector("text=Springfield", timeout=10_000)
+
+
+@pytest.mark.skipif(
+    not (Path(sys.executable).parent / "pagefind").exists()
+    and shutil.which("pagefind") is None
+    and __import__("importlib").util.find_spec("pagefind") is None,
+    reason="pagefind is not installed",
+)
+def test_search_in_a_real_browser(server, page):
+    site, port, _ = server
+    # "kroner" occurs in exactly one brief (the relays' cost).
+    page.goto(f"http://127.0.0.1:{port}/")
+    page.fill("#site-search-query", "kroner")
+    page.press("#site-search-query", "Enter")
+    page.wait_for_selector("#search-results .card", timeout=15_000)
+    first = page.text_content("#search-results .card .card-title")
+    assert first.strip() == "Satellite relays north of Svalbard pass first test"
+    assert page.text_content("#search-results .result-count").startswith("1 brief")
+    assert "14 October 2025" in page.text_content("#search-results .card .meta")
+    assert "kroner" in page.inner_html("#search-results .card .summary")
+    page.fill("#search-query", "zyxwvutsrq")
+    page.wait_for_selector("#search-results .no-results", timeout=15_000)
+    assert "No briefs match" in page.text_content("#search-results .no-results")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +13,7 @@ from brief.build.digest import page_digests
 from brief.build.inplace import update_in_place
 from brief.build.output import StagedOutput
 from brief.build.parallel import MIN_PAGES_FOR_POOL, render_plan
+from brief.build.search import index_site, pagefind_available
 from brief.config import SiteConfig, load_config
 from brief.content.load import brief_files, load_briefs, relative
 from brief.ingest.run import IngestReport, inbox_files, ingest
@@ -92,7 +93,9 @@ def build(
     config = load_config(root)
     if ingest_inbox and config.ingest.on_build and inbox_files(config):
         report = ingest(root, progress=progress, config=config)
-    cache = BuildCache.load(config.root, config.timezone) if not clean else BuildCache(config.root, "")
+    cache = BuildCache.load(config.root, config.timezone)
+    if clean:
+        cache.briefs, cache.manifest, cache.memo = {}, {}, {}
     brief_paths = brief_files(config.briefs_dir)
     digests = {path: file_digest(path) for path in _input_files(config, brief_paths)}
     fingerprint = inputs_fingerprint(digests, f"{drafts}|{config.output_dir}|{theme_dir(config)}")
@@ -117,6 +120,11 @@ def build(
     shared = [(str(p), d) for p, d in sorted(digests.items()) if not str(p).startswith(briefs_prefix)]
     build_key = inputs_fingerprint({}, repr((shared, drafts, str(config.output_dir), __version__)))
     pages = page_digests(site, plan, build_key)
+    search = config.search and pagefind_available()
+    if config.search and not search:
+        progress.note(
+            "warning: search is on in site.yml but pagefind is not installed: pip install 'brief[search]'"
+        )
     previous = manifest.get("pages") if manifest.get("output") == str(config.output_dir) else None
     changed = plan
     if not clean and previous is not None and config.output_dir.is_dir():
@@ -137,6 +145,9 @@ def build(
             stale = (set(previous or {}) - set(pages)) | (set(manifest.get("static", [])) - set(static))
             written, _removed = update_in_place(config.output_dir, rendered, static, stale, swap_lock)
             unchanged = len(plan) - written
+            if search and written:
+                with swap_lock or nullcontext():
+                    index_site(config.output_dir)
         else:
             staged = StagedOutput(config.output_dir)
             try:
@@ -144,6 +155,9 @@ def build(
                 render_plan(renderer, plan, staged, progress, workers)
                 for rel_path, source in static.items():
                     staged.copy(rel_path, source)
+                if search:
+                    progress.step("indexing for search")
+                    index_site(staged.staging)
                 staged.commit(swap_lock)
             except BaseException:
                 staged.discard()

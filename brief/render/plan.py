@@ -109,6 +109,8 @@ def plan_pages(site: Site) -> list[Page]:
             add(_archive_page(site, period))
 
     add(Page("/404.html", "not_found", "404.html", {}, "Page not found", in_sitemap=False))
+    if config.search:
+        add(Page("/search/", "search", "search.html", {}, "Search", in_sitemap=False))
     feeds = config.feeds
     if feeds.atom:
         add(
