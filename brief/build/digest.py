@@ -32,7 +32,9 @@ class Digester:
     def __init__(self, site: Site) -> None:
         self.site = site
         self._cards: dict[int, str] = {}
-        self._terms: dict[int, str] = {}
+        self._terms: dict[object, str] = {}
+        dates = [p.brief.date for p in site.pages]
+        self.span = (min(dates).isoformat(), max(dates).isoformat()) if dates else None
 
     def card(self, item: BriefPage) -> str:
         """Everything a brief's card (or feed entry) shows, hashed once per build."""
@@ -67,6 +69,13 @@ class Digester:
         found = self._terms.get(id(term))
         if found is None:
             found = self._terms[id(term)] = _hash(self._term_value(term))
+        return found
+
+    def _term_briefs(self, term: Term) -> str:
+        key = ("briefs", id(term))
+        found = self._terms.get(key)  # type: ignore[call-overload]
+        if found is None:
+            found = self._terms[key] = _hash(tuple(b.content_hash for b in term.briefs))  # type: ignore[index]
         return found
 
     @staticmethod
@@ -113,7 +122,10 @@ class Digester:
             return head, self._paginator(ctx["paginator"])
         if page.kind in ("term", "entity"):
             taxonomy: Taxonomy = ctx["taxonomy"]
+            # Entity pages draw a strip of all the entity's briefs over the site's span.
             return (
+                self.span,
+                self._term_briefs(ctx["term"]),
                 head,
                 self._term_full(ctx["term"]),
                 taxonomy.title,
@@ -124,7 +136,7 @@ class Digester:
         if page.kind == "terms":
             return head, self._taxonomy(ctx["taxonomy"])
         if page.kind == "timeline":
-            return head, self._timeline(ctx["timeline"])
+            return head, self.span, self._timeline(ctx["timeline"])
         if page.kind == "archive":
             period: Period = ctx["period"]
             children = tuple(self._period(c) for c in period.children)

@@ -16,6 +16,7 @@ from brief.render.markdown import make_markdown
 from brief.render.plan import Page
 from brief.render.templates import make_environment, template_error, theme_dir
 from brief.site.model import BriefPage, Site
+from brief.site.timeline import Bar, density, month_span
 
 
 class Renderer:
@@ -27,7 +28,10 @@ class Renderer:
         self.plan = plan
         self.markdown = make_markdown(self.config.unsafe_html)
         self.env = make_environment(self.config)
-        self.env.globals.update(site=site, asset=self.asset_url, news_article_ld=self.news_article_ld)
+        self.env.globals.update(
+            site=site, asset=self.asset_url, news_article_ld=self.news_article_ld, density=self.density
+        )
+        self._span = month_span([p.brief for p in site.pages], self.config.zone)
         self._bodies: dict[str, str] = {}
         self._assets: dict[str, str] = {}
         self.static_dirs = [theme_dir(self.config) / "static", self.config.root / "static"]
@@ -48,6 +52,10 @@ class Renderer:
             html = self.markdown.render(item.brief.body, {"entity_links": links})
             self._bodies[slug] = html
         return html
+
+    def density(self, briefs: list) -> list[Bar]:
+        """Briefs per month over the whole site's span, so that every strip lines up."""
+        return density(briefs, self.config.zone, self._span)
 
     def asset_url(self, name: str) -> str:
         """URL of a static file with a content hash, so browsers never keep a stale copy."""

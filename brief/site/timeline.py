@@ -80,3 +80,44 @@ def build_timeline(briefs: list[Brief], zone: tzinfo) -> Timeline:
             newer.previous = older
             older.next = newer
     return timeline
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One month of a density strip."""
+
+    start: date
+    count: int
+    height: int  # percent of the busiest month in the strip
+    url: str | None  # the month's archive, when it has briefs
+
+    @property
+    def label(self) -> str:
+        return f"{self.start.strftime('%B %Y')}: {self.count} brief{'s' if self.count != 1 else ''}"
+
+
+def month_span(briefs: list[Brief], zone: tzinfo) -> tuple[date, date] | None:
+    if not briefs:
+        return None
+    days = [b.date.astimezone(zone).date() for b in briefs]
+    return min(days).replace(day=1), max(days).replace(day=1)
+
+
+def density(briefs: list[Brief], zone: tzinfo, span: tuple[date, date] | None) -> list[Bar]:
+    """Briefs per month over `span` (inclusive), empty months included, for a strip chart."""
+    if span is None:
+        return []
+    counts: dict[tuple[int, int], int] = {}
+    for brief in briefs:
+        local = brief.date.astimezone(zone).date()
+        counts[(local.year, local.month)] = counts.get((local.year, local.month), 0) + 1
+    busiest = max(counts.values(), default=1)
+    bars = []
+    year, month = span[0].year, span[0].month
+    while (year, month) <= (span[1].year, span[1].month):
+        count = counts.get((year, month), 0)
+        start = date(year, month, 1)
+        height = round(100 * count / busiest) if count else 0
+        bars.append(Bar(start, count, height, period_url(start, "month") if count else None))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return bars
