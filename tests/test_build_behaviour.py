@@ -243,3 +243,21 @@ def test_help_for_every_command(capsys):
             main([*command, "--help"])
         assert exit_info.value.code == 0
         assert "usage: brief" in capsys.readouterr().out
+
+
+def test_without_pagefind_no_search_is_emitted(site, monkeypatch):
+    import brief.build.run as run
+
+    monkeypatch.setattr(run, "pagefind_available", lambda: False)
+    site.brief("a.md", brief_text("A"))
+    site.build()
+    assert not (site.out / "search").exists() and not (site.out / "pagefind").exists()
+    assert "site-search" not in site.read("index.html")
+
+
+def test_search_false_in_site_yml(site):
+    site.config("search: false\n")
+    site.brief("a.md", brief_text("A"))
+    site.build()
+    assert not (site.out / "search").exists() and not (site.out / "pagefind").exists()
+    assert "site-search" not in site.read("index.html")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import time
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
@@ -57,6 +59,9 @@ def load_site(
     """Read and validate everything, write nothing."""
     progress = progress or Progress(quiet=True)
     config = load_config(root)
+    if config.search and not pagefind_available():
+        # No indexer: no search box pointing at an index that does not exist.
+        config = dataclasses.replace(config, search=False)
     paths = paths if paths is not None else brief_files(config.briefs_dir)
     progress.step("reading briefs", len(paths))
     briefs = load_briefs(paths, config.root, config.zone, cache, digests)
@@ -120,18 +125,17 @@ def build(
     shared = [(str(p), d) for p, d in sorted(digests.items()) if not str(p).startswith(briefs_prefix)]
     build_key = inputs_fingerprint({}, repr((shared, drafts, str(config.output_dir), __version__)))
     pages = page_digests(site, plan, build_key)
-    search = config.search and pagefind_available()
-    if config.search and not search:
+    search = config.search  # load_site turned it off when pagefind is missing
+    if not search and load_config(root).search:
         progress.note(
-            "warning: search is on in site.yml but pagefind is not installed: pip install 'brief[search]'"
+            "warning: search is on in site.yml but pagefind is not installed (pip install 'brief[search]')"
         )
     previous = manifest.get("pages") if manifest.get("output") == str(config.output_dir) else None
     changed = plan
     if not clean and previous is not None and config.output_dir.is_dir():
+        out = str(config.output_dir)  # plain strings: this runs for every page of every build
         changed = [
-            p
-            for p in plan
-            if previous.get(p.path) != pages[p.path] or not (config.output_dir / p.path).is_file()
+            p for p in plan if previous.get(p.path) != pages[p.path] or not os.path.isfile(f"{out}/{p.path}")
         ]
     written = unchanged = 0
     try:
