@@ -8,7 +8,6 @@ import json
 import os
 import shutil
 import subprocess
-import tempfile
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -171,7 +170,7 @@ def test_screenshots_of_every_page_type(built_example, browser, tmp_path):
 def test_timeline_strips_link_each_month(built_example):
     import html5lib
 
-    root, result = built_example
+    root, _ = built_example
     out = root / "public"
     tree = html5lib.parse((out / "timeline/index.html").read_bytes(), namespaceHTMLElements=False)
     bars = tree.findall(".//ol[@class='strip-bars']/li")
