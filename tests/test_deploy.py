@@ -305,3 +305,15 @@ def test_s3_deploy_end_to_end_on_swift(example_copy, monkeypatch, capsys):
         _, cleaned = deploy(example_copy, None, max_deletes=3)
         assert sorted(cleaned.deletes) == [f"gone/{i}.html" for i in range(3)]
         assert "Contents" not in client.list_objects_v2(Bucket="briefs", Prefix="gone/")
+
+
+def test_s3_unreachable_endpoint_is_one_clear_error(example_copy, monkeypatch, capsys):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+    add_target(
+        example_copy,
+        "  - {name: bucket, kind: s3, bucket: site, region: us-east-1, endpoint_url: 'http://127.0.0.1:9'}\n",
+    )
+    assert main(["deploy", "--site", str(example_copy)]) == 1
+    err = capsys.readouterr().err
+    assert "cannot reach the S3 endpoint" in err and "Traceback" not in err
