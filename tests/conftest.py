@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import http.server
 import shutil
 import textwrap
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -9,6 +12,18 @@ import pytest
 from brief.build.run import BuildResult, build
 
 REPO = Path(__file__).resolve().parent.parent
+# Debian's chromium, started the way ../shared/TESTING.md found quiet on a closed network.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SHARED = REPO.parent / "shared"
 
 
@@ -73,3 +88,23 @@ def built_example(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Build
     shutil.copy(REPO / "site.yml", root / "site.yml")
     shutil.copytree(REPO / "content", root / "content")
     return root, build(root)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def static_server(folder: Path):
+    """A plain static file server for `folder` on 127.0.0.1, stopped on exit; yields its URL."""
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), lambda *a, **k: _QuietHandler(*a, directory=str(folder), **k)
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,7 +14,7 @@ from brief.cli import main
 from brief.content.frontmatter import split_front_matter
 from brief.content.load import read_brief
 from brief.ingest.run import ingest
-from tests.conftest import SHARED
+from tests.conftest import SHARED, static_server
 
 SEED = SHARED / "seeds" / "dailymail-msn-scrape.txt"
 needs_shared = pytest.mark.skipif(
@@ -310,29 +307,11 @@ def test_hostile_raw_text_never_becomes_markup(site):
     assert "<script>alert" not in page.read_text()
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
-@contextmanager
-def serve(folder: Path):
-    handler = lambda *a, **k: _Handler(*a, directory=str(folder), **k)  # noqa: E731
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def test_urls_and_feeds_from_a_local_server(site, tmp_path):
     www = tmp_path / "www"
     www.mkdir()
     (www / "harbour.html").write_text(PAGE)
-    with serve(www) as base:
+    with static_server(www) as base:
         (www / "feed.xml").write_text(f"""<?xml version="1.0"?>
 <rss version="2.0"><channel><title>Coast Times</title><link>{base}/</link>
 <item><title>Harbour reopens after storm</title><link>{base}/harbour.html</link>
