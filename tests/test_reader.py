@@ -16,7 +16,6 @@ from tests.conftest import CHROMIUM, CHROMIUM_ARGS, REPO, static_server
 TOOLS = Path(os.environ.get("BRIEF_TOOLS", REPO / ".tools")) / "node_modules"
 VNU = TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE = TOOLS / "axe-core" / "axe.min.js"
-ARGS = CHROMIUM_ARGS
 PAGE_TYPES = {
     "index": "/",
     "index-page-2": "/page/2/",
@@ -74,7 +73,7 @@ def browser():
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed")
     with playwright_api.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        instance = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         try:
             yield instance
         finally:

@@ -17,7 +17,6 @@ import pytest
 
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
-ARGS = CHROMIUM_ARGS
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the test extra)")
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="Debian's chromium is not installed (apt-get install chromium)"
@@ -86,7 +85,7 @@ def page():
     profile = tempfile.mkdtemp(prefix="brief-chromium-")
     with playwright_api.sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
-            profile, executable_path=str(CHROMIUM), headless=True, args=ARGS
+            profile, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
         try:
             page = context.new_page()
