@@ -79,7 +79,7 @@ class RuleRecognizer:
             words, offsets = words[:-1], offsets[:-1]
         if not words:
             return []
-        name = POSSESSIVE.sub("", " ".join(words)).rstrip(".")
+        name = clean_name(" ".join(words))
         if not name or name in lists["not_entities"] or name in TIMEZONE_ABBREVIATIONS:
             return []
         if all(
@@ -122,7 +122,16 @@ class RuleRecognizer:
         last = tokens[-1]
         if last in lists["org_words"] or " ".join(tokens[-2:]) in lists["org_words"]:
             return "organizations"
-        if re.fullmatch(r"[A-Z]{2,6}s?", name) and not re.fullmatch(r"[IVXLC]+", name):
+        if name.isupper() and len(name) > 3:
+            # A dateline or headline in capitals: "BUCHAREST", "SRI LANKA".
+            as_title = name.title()
+            if as_title in lists["places"]:
+                return "places"
+            if as_title in lists["organizations"]:
+                return "organizations"
+            if as_title in lists["not_entities"]:
+                return None
+        if re.fullmatch(r"[A-Z]{2,5}s?|(?:[A-Z]\.){2,4}", name) and not re.fullmatch(r"[IVXLC]+", name):
             return "organizations"
         if tokens[0] in lists["place_words"] or last in lists["place_words"]:
             return "places"
@@ -145,6 +154,14 @@ class RuleRecognizer:
         if single:
             return "unknown"
         return None
+
+
+def clean_name(name: str) -> str:
+    """Possessive and a sentence's full stop removed; the dots of "U.S." kept."""
+    name = POSSESSIVE.sub("", name)
+    if re.search(r"(?:\b[A-Z]\.){2,}$", name):
+        return name
+    return name.rstrip(".")
 
 
 def _names_an_institution(words: list[str], lists: dict[str, frozenset[str]]) -> bool:
