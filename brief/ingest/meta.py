@@ -141,6 +141,7 @@ def dates_from_line(line: str, default_zone: tzinfo | None) -> tuple[datetime | 
     return published, updated
 
 
+_PARTICLES = frozenset(("de", "van", "von", "da", "al", "bin", "le", "la", "der", "den", "du", "di", "del"))
 _ROLE_AFTER_COMMA = re.compile(r",\s*[^,]*$")
 _NAME_WORD = re.compile(r"^[A-Z][\w'’.-]*$")
 
@@ -184,12 +185,14 @@ def parse_byline(text: str) -> list[str]:
             ):
                 continue
             name = _title_case(piece)
+            # "Mobasir hassan": a surname typed in lower case is still a surname.
+            name = " ".join(
+                w.capitalize() if w.isalpha() and w.islower() and w not in _PARTICLES else w
+                for w in name.split()
+            )
             if (
                 1 <= len(name.split()) <= 5
-                and all(
-                    _NAME_WORD.match(w) or w.lower() in ("de", "van", "von", "da", "al", "bin", "le", "la")
-                    for w in name.split()
-                )
+                and all(_NAME_WORD.match(w) or w.lower() in _PARTICLES for w in name.split())
                 and name not in names
             ):
                 names.append(name)

@@ -212,6 +212,13 @@ def read_html(data: bytes, origin: str, zone: tzinfo, url: str | None = None) ->
     published, updated = _html_dates(tree, zone)
     if published is None and document.date:
         published = parse_date_text(document.date, zone)
+    if published is None and tree.find(".//article") is not None:
+        # An <article> page with no date in its metadata: let htmldate look through the text.
+        # Not for other pages, where such a search finds copyright years and calendar widgets.
+        from htmldate import find_date
+
+        found = find_date(tree, url=url, extensive_search=True, original_date=True)
+        published = parse_date_text(found, zone) if found else None
     page_url = url or document.url
     outlet = None
     if page_url:
