@@ -101,8 +101,9 @@ def generate(root: Path, n: int, seed: int = 1) -> Path:
     ]
     briefs = root / "content" / "briefs"
     briefs.mkdir(parents=True, exist_ok=True)
+    # No search index: Hugo and Pelican build none either, so the comparison stays like for like.
     (root / "site.yml").write_text(
-        "title: Synthetic archive\nbase_url: https://archive.example.org/\npagination: 20\n"
+        "title: Synthetic archive\nbase_url: https://archive.example.org/\npagination: 20\nsearch: false\n"
     )
     start = datetime(2020, 1, 1, tzinfo=UTC)
     span = 5 * 365 * 24 * 3600
