@@ -75,7 +75,8 @@ class Digester:
         key = ("briefs", id(term))
         found = self._terms.get(key)  # type: ignore[call-overload]
         if found is None:
-            found = self._terms[key] = _hash(tuple(b.content_hash for b in term.briefs))  # type: ignore[index]
+            # The strip counts briefs per month: only their dates matter, not their text.
+            found = self._terms[key] = _hash(tuple(b.date.isoformat() for b in term.briefs))  # type: ignore[index]
         return found
 
     @staticmethod

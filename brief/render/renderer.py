@@ -33,6 +33,7 @@ class Renderer:
         )
         self._span = month_span([p.brief for p in site.pages], self.config.zone)
         self._bodies: dict[str, str] = {}
+        self._strips: dict[tuple[int, int], list[Bar]] = {}
         self._assets: dict[str, str] = {}
         self.static_dirs = [theme_dir(self.config) / "static", self.config.root / "static"]
 
@@ -54,8 +55,14 @@ class Renderer:
         return html
 
     def density(self, briefs: list) -> list[Bar]:
-        """Briefs per month over the whole site's span, so that every strip lines up."""
-        return density(briefs, self.config.zone, self._span)
+        """Briefs per month over the whole site's span, so that every strip lines up.
+
+        Every page of a paginated entity draws the same strip: computed once per list."""
+        key = (id(briefs), len(briefs))
+        bars = self._strips.get(key)
+        if bars is None:
+            bars = self._strips[key] = density(briefs, self.config.zone, self._span)
+        return bars
 
     def asset_url(self, name: str) -> str:
         """URL of a static file with a content hash, so browsers never keep a stale copy."""
