@@ -27,7 +27,7 @@ import corpora
 from brief.errors import BriefError
 from brief.ingest.annotate import Annotator
 from brief.ingest.clean import normalise
-from brief.ingest.entities import get_recognizer
+from brief.ingest.entities import available_backends, get_recognizer
 from brief.ingest.readers import read_bytes, read_html
 from brief.ingest.sentences import split_sentences
 
@@ -56,11 +56,8 @@ def ws(text: str) -> str:
 
 
 def backends() -> list[str]:
-    names = ["rules"]
-    try:
-        get_recognizer("spacy")
-        names.append("spacy")
-    except ImportError:
+    names = available_backends()
+    if "spacy" not in names:
         print("(spaCy backend not installed: pip install 'brief[nlp]')")
     return names
 

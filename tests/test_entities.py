@@ -5,20 +5,9 @@ from __future__ import annotations
 import pytest
 
 from brief.ingest.clean import clean_paragraphs, split_paragraphs
-from brief.ingest.entities import get_recognizer
+from brief.ingest.entities import available_backends, get_recognizer
 from brief.ingest.entities.canonical import Catalogue, canonicalise
 from tests.conftest import SHARED
-
-
-def available_backends() -> list[str]:
-    names = ["rules"]
-    try:
-        get_recognizer("spacy")
-        names.append("spacy")
-    except ImportError:
-        pass
-    return names
-
 
 TEXT = """Mr Healey met his French counterpart, Sebastien Lecornu, in Brussels on Friday. The Telegraph
 reports that John Healey wants Nato to act. Healey's plan was discussed at 07:45 BST, Kyiv's

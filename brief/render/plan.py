@@ -112,24 +112,10 @@ def plan_pages(site: Site) -> list[Page]:
     if config.search:
         add(Page("/search/", "search", "search.html", {}, "Search", in_sitemap=False))
     feeds = config.feeds
-    if feeds.atom:
-        add(
-            Page(
-                "/feed.xml",
-                "atom",
-                context={"items": site.pages[: feeds.items], "title": config.title, "home": "/"},
-                in_sitemap=False,
-            )
-        )
-    if feeds.json:
-        add(
-            Page(
-                "/feed.json",
-                "json_feed",
-                context={"items": site.pages[: feeds.items], "title": config.title, "home": "/"},
-                in_sitemap=False,
-            )
-        )
+    site_feed = {"items": site.pages[: feeds.items], "title": config.title, "home": "/"}
+    for wanted, url, kind in ((feeds.atom, "/feed.xml", "atom"), (feeds.json, "/feed.json", "json_feed")):
+        if wanted:
+            add(Page(url, kind, context=site_feed, in_sitemap=False))
     add(Page("/robots.txt", "robots", in_sitemap=False))
     add(Page("/sitemap.xml", "sitemap", context={"plan": plan}, in_sitemap=False))
     _check_unique(plan)

@@ -25,6 +25,15 @@ class Recognizer(Protocol):
     def mentions(self, text: str) -> list[Mention]: ...
 
 
+def available_backends() -> list[str]:
+    """The backends that can run here: rules always, spaCy when it and its model are installed."""
+    from importlib.util import find_spec
+
+    from brief.ingest.entities.spacy_backend import MODEL
+
+    return ["rules", "spacy"] if find_spec("spacy") and find_spec(MODEL) else ["rules"]
+
+
 def get_recognizer(name: str = "auto") -> Recognizer:
     """`rules`, `spacy`, or `auto`: spaCy when installed with its model, else the rules."""
     from brief.ingest.entities.rules import RuleRecognizer
