@@ -177,6 +177,33 @@ def test_saved_page(site):
     assert "<script" not in text and "onerror" not in text
 
 
+def test_a_utc_page_time_is_shown_on_the_outlets_clock(site):
+    # Late evening in New York is already the next day in UTC; the archive day must be New York's.
+    page = PAGE.replace("2025-02-10T08:00:00+01:00", "2025-02-11T02:25:54Z")
+    raw = site.root / "page.html"
+    raw.write_text(page, encoding="utf-8")
+    ingest(site.root, [str(raw)])
+    # Without a URL the outlet is unknown: the time stays as the page gives it.
+    assert front(briefs(site)[0])["date"] == "2025-02-11T02:25:54+00:00"
+    for path in briefs(site):
+        path.unlink()
+    page = page.replace(
+        "<head>", '<head><link rel="canonical" href="https://nypost.com/2025/02/10/harbour/">'
+    )
+    raw.write_text(page, encoding="utf-8")
+    ingest(site.root, [str(raw)])
+    [path] = briefs(site)
+    assert front(path)["date"] == "2025-02-10T21:25:54-05:00"
+    assert front(path)["source"]["name"] == "New York Post"
+
+
+def test_line_breaks_scraped_as_full_stops_are_repaired():
+    from brief.ingest.clean import clean_paragraphs
+
+    [text] = clean_paragraphs(["Lawyers for a woman who . claims she was wronged. The U.S . Army said no."])
+    assert text == "Lawyers for a woman who claims she was wronged. The U.S . Army said no."
+
+
 TOPICS = [
     "The harbour reopened after the storm damaged two piers and sank a ferry. ",
     "Parliament passed the budget after a night of debate over school funding. ",

@@ -98,7 +98,13 @@ _WIRE_DATELINE = re.compile(
 )
 
 
+# Daily Mail scrapes turn the page's line breaks into " . ": "a woman who . claims to have".
+# A full stop between two lowercase words never ends a sentence.
+_STRAY_LINE_BREAK = re.compile(r"(?<=[a-z,]) \. (?=[a-z])")
+
+
 def clean_paragraphs(paragraphs: list[str], extra_patterns: tuple[str, ...] = ()) -> list[str]:
+    paragraphs = [_STRAY_LINE_BREAK.sub(" ", p) for p in paragraphs]
     kept = dedupe(remove_boilerplate(paragraphs, extra_patterns))
     if kept:
         kept[0] = _WIRE_DATELINE.sub("", kept[0], count=1) or kept[0]

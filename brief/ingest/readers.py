@@ -11,7 +11,14 @@ from pathlib import Path
 
 from brief.errors import BriefError
 from brief.ingest.decode import check_size, decode
-from brief.ingest.meta import dates_from_line, outlet_for, outlet_from_domain, parse_byline, parse_date_text
+from brief.ingest.meta import (
+    dates_from_line,
+    in_home_zone,
+    outlet_for,
+    outlet_from_domain,
+    parse_byline,
+    parse_date_text,
+)
 from brief.ingest.model import RawArticle
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
@@ -220,6 +227,8 @@ def read_html(data: bytes, origin: str, zone: tzinfo, url: str | None = None) ->
         found = find_date(tree, url=url, extensive_search=True, original_date=True)
         published = parse_date_text(found, zone) if found else None
     page_url = url or document.url
+    if page_url:
+        published, updated = in_home_zone(published, page_url), in_home_zone(updated, page_url)
     outlet = None
     if page_url:
         outlet = outlet_for(page_url)

@@ -10,7 +10,7 @@ from brief.ingest.tags import _STOPWORDS
 
 MAX_WORDS = 60
 MAX_SENTENCES = 3
-WINDOW = 8  # only the opening sentences compete: news puts what matters first
+WINDOW = 10  # only the opening sentences compete: news puts what matters first
 POSITION_DECAY = 0.1
 
 
@@ -32,7 +32,7 @@ def summarise(paragraphs: list[str]) -> str:
         words = _content_words(sentence)
         if not words:
             return 0.0
-        centrality = sum(document_frequency[w] for w in words) / len(words) ** 0.5
+        centrality = sum(document_frequency[w] for w in words) / len(words) ** 0.3
         return centrality / (1 + POSITION_DECAY * position)
 
     candidates = [(i, s) for i, s in enumerate(sentences[:WINDOW]) if word_count(s) >= 5]
