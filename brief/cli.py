@@ -147,7 +147,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _progress(args: argparse.Namespace) -> Progress:
-    return Progress(quiet=args.quiet)
+    return Progress(quiet=args.quiet, timings=args.verbose)
 
 
 def _say(args: argparse.Namespace, line: str) -> None:

@@ -11,12 +11,15 @@ class Progress:
     """`step(name, total)` starts a phase; `advance()` counts; `done()` ends the phase.
 
     On a terminal one line is redrawn at most ten times a second; otherwise each phase prints
-    one plain line when it starts, so logs stay readable. Quiet prints nothing.
+    one plain line when it starts, so logs stay readable. Quiet prints nothing. With `timings`
+    (`-v`), each phase prints how long it took when it ends.
     """
 
-    def __init__(self, stream: TextIO | None = None, quiet: bool = False) -> None:
+    def __init__(self, stream: TextIO | None = None, quiet: bool = False, timings: bool = False) -> None:
         self.stream = stream or sys.stderr
         self.quiet = quiet
+        self.timings = timings and not quiet
+        self._started = 0.0
         self.live = not quiet and self.stream.isatty()
         self.name = ""
         self.total = 0
@@ -26,6 +29,7 @@ class Progress:
     def step(self, name: str, total: int = 0) -> None:
         self.done()
         self.name, self.total, self.count = name, total, 0
+        self._started = time.perf_counter()
         if self.quiet:
             return
         if self.live:
@@ -52,6 +56,8 @@ class Progress:
         if self.live and self.name:
             self.stream.write("\r\x1b[2K")
             self.stream.flush()
+        if self.timings and self.name:
+            print(f"  {self.name}: {time.perf_counter() - self._started:.2f} s", file=self.stream, flush=True)
         self.name = ""
 
     def note(self, message: str) -> None:

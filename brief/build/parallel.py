@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
@@ -52,6 +53,9 @@ def render_plan(
     ]
     chunks = [c for c in chunks if c]
     _JOB = (renderer, plan, staged)
+    # The site model is read-only from here on: keep the collector away from it, so that forked
+    # workers do not copy every memory page it would touch, nor spend time scanning it.
+    gc.freeze()
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
             futures = {pool.submit(_render_chunk, chunk): len(chunk) for chunk in chunks}
@@ -69,3 +73,4 @@ def render_plan(
                 raise
     finally:
         _JOB = None
+        gc.unfreeze()

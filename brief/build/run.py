@@ -66,6 +66,7 @@ def load_site(
     progress.step("reading briefs", len(paths))
     briefs = load_briefs(paths, config.root, config.zone, cache, digests)
     published = [b for b in briefs if drafts or not b.draft]
+    progress.step("relating briefs, tags and entities")
     return build_site(config, published, cache.memo if cache is not None else None)
 
 
@@ -98,6 +99,7 @@ def build(
     config = load_config(root)
     if ingest_inbox and config.ingest.on_build and inbox_files(config):
         report = ingest(root, progress=progress, config=config)
+    progress.step("checking inputs")
     cache = BuildCache.load(config.root, config.timezone)
     if clean:
         cache.briefs, cache.manifest, cache.memo = {}, {}, {}
@@ -118,12 +120,14 @@ def build(
     config = site.config
     for warning in site.warnings:
         progress.note(f"warning: {warning}")
+    progress.step("planning pages")
     plan = plan_pages(site)
     renderer = Renderer(site, plan)
     static = renderer.static_files()
     briefs_prefix = str(config.briefs_dir) + "/"
     shared = [(str(p), d) for p, d in sorted(digests.items()) if not str(p).startswith(briefs_prefix)]
     build_key = inputs_fingerprint({}, repr((shared, drafts, str(config.output_dir), __version__)))
+    progress.step("hashing pages")
     pages = page_digests(site, plan, build_key)
     search = config.search  # load_site turned it off when pagefind is missing
     if not search and load_config(root).search:
@@ -179,10 +183,12 @@ def build(
         "static": sorted(static),
         "output": str(config.output_dir),
     }
+    progress.step("saving the build cache")
     try:
         cache.save(keep={relative(p, config.root) for p in brief_paths})
     except OSError as error:
         progress.note(f"warning: cannot write the build cache ({error}); the next build starts afresh")
+    progress.done()
     return BuildResult(
         config,
         site,

@@ -29,12 +29,17 @@ class Renderer:
         self.markdown = make_markdown(self.config.unsafe_html)
         self.env = make_environment(self.config)
         self.env.globals.update(
-            site=site, asset=self.asset_url, news_article_ld=self.news_article_ld, density=self.density
+            site=site,
+            asset=self.asset_url,
+            news_article_ld=self.news_article_ld,
+            density=self.density,
+            partial_cached=self.partial_cached,
         )
         self._span = month_span([p.brief for p in site.pages], self.config.zone)
         self._bodies: dict[str, str] = {}
         self._strips: dict[tuple[int, int], list[Bar]] = {}
         self._assets: dict[str, str] = {}
+        self._fragments: dict[tuple[str, object], Markup] = {}
         self.static_dirs = [theme_dir(self.config) / "static", self.config.root / "static"]
 
     def body_html(self, item: BriefPage) -> str:
@@ -52,6 +57,18 @@ class Renderer:
                     links.setdefault(surface, target)
             html = self.markdown.render(item.brief.body, {"entity_links": links})
             self._bodies[slug] = html
+        return html
+
+    def partial_cached(self, name: str, key: object, **context: object) -> Markup:
+        """Template `name` rendered with `context` once per build for each `key` (Hugo's
+        partialCached): the key must say everything the output depends on.
+
+        A brief's card shows up in a dozen lists (index, tags, entities, archives, related
+        briefs) and an entity's strip on each of its pages; each is rendered once."""
+        cache_key = (name, key)
+        html = self._fragments.get(cache_key)
+        if html is None:
+            html = self._fragments[cache_key] = Markup(self.env.get_template(name).render(context))
         return html
 
     def density(self, briefs: list) -> list[Bar]:

@@ -82,6 +82,9 @@ def build_timeline(briefs: list[Brief], zone: tzinfo) -> Timeline:
     return timeline
 
 
+MONTH_NAMES = ("", *(date(2000, m, 1).strftime("%B") for m in range(1, 13)))
+
+
 @dataclass(frozen=True)
 class Bar:
     """One month of a density strip."""
@@ -93,7 +96,8 @@ class Bar:
 
     @property
     def label(self) -> str:
-        return f"{self.start.strftime('%B %Y')}: {self.count} brief{'s' if self.count != 1 else ''}"
+        plural = "s" if self.count != 1 else ""
+        return f"{MONTH_NAMES[self.start.month]} {self.start.year}: {self.count} brief{plural}"
 
 
 def month_span(briefs: list[Brief], zone: tzinfo) -> tuple[date, date] | None:
