@@ -55,6 +55,29 @@ class BuildCache:
             pass  # no cache, or one from another version: start afresh
         return cache
 
+    def load_bodies(self) -> dict[str, tuple[str, str]]:
+        """Rendered brief bodies, slug → (body key, HTML): kept apart from the briefs, since only
+        a build that renders pages needs them."""
+        try:
+            with open(self.folder / "bodies.pickle", "rb") as handle:
+                stored = pickle.load(handle)
+            if stored.get("key") == self.key:
+                return stored["bodies"]
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, TypeError, ValueError):
+            pass
+        return {}
+
+    def save_bodies(self, bodies: dict[str, tuple[str, str]]) -> None:
+        self._write("bodies.pickle", {"key": self.key, "bodies": bodies})
+
+    def _write(self, name: str, stored: dict[str, Any]) -> None:
+        self.folder.mkdir(exist_ok=True)
+        (self.folder / ".gitignore").write_text("*\n")
+        temporary = self.folder / f"{name}.tmp-{os.getpid()}"
+        with open(temporary, "wb") as handle:
+            pickle.dump(stored, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, self.folder / name)
+
     def get(self, rel_path: str, digest: str | None) -> Brief | None:
         entry = self.briefs.get(rel_path)
         return entry[1] if entry is not None and digest is not None and entry[0] == digest else None
@@ -66,19 +89,14 @@ class BuildCache:
     def save(self, keep: set[str] | None = None) -> None:
         if keep is not None:
             self.briefs = {k: v for k, v in self.briefs.items() if k in keep}
-        self.folder.mkdir(exist_ok=True)
-        (self.folder / ".gitignore").write_text("*\n")
-        temporary = self.folder / f"briefs.pickle.tmp-{os.getpid()}"
-        with open(temporary, "wb") as handle:
-            stored = {
-                "key": self.key,
-                "briefs": self.briefs,
-                "manifest": self.manifest,
-                "memo": self.memo,
-                "saved": time.time(),
-            }
-            pickle.dump(stored, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, self.folder / "briefs.pickle")
+        stored = {
+            "key": self.key,
+            "briefs": self.briefs,
+            "manifest": self.manifest,
+            "memo": self.memo,
+            "saved": time.time(),
+        }
+        self._write("briefs.pickle", stored)
 
 
 def inputs_fingerprint(digests: dict[Path, str | None], extra: str) -> str:

@@ -5,15 +5,19 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from typing import Any
 
 from brief.build.output import StagedOutput
 from brief.progress import Progress
 from brief.render.plan import Page
 from brief.render.renderer import Renderer
+from brief.site.model import BriefPage
 
-# What forked workers inherit: set just before the pool starts, never pickled.
-_JOB: tuple[Renderer, list[Page], StagedOutput] | None = None
+# What forked workers inherit: set just before a pool starts, never pickled.
+_JOB: tuple[Renderer, list[Any], StagedOutput | None] | None = None
 CHUNK = 64
 MIN_PAGES_FOR_POOL = 400  # below this, starting processes costs more than it saves
 
@@ -21,11 +25,18 @@ MIN_PAGES_FOR_POOL = 400  # below this, starting processes costs more than it sa
 def _render_chunk(indexes: list[int]) -> tuple[int, int]:
     assert _JOB is not None
     renderer, plan, staged = _JOB
+    assert staged is not None
     written_before, unchanged_before = staged.written, staged.unchanged
     for index in indexes:
         page = plan[index]
         staged.write(page.path, renderer.render(page))
     return staged.written - written_before, staged.unchanged - unchanged_before
+
+
+def _render_bodies(indexes: list[int]) -> list[tuple[str, str, str]]:
+    assert _JOB is not None
+    renderer, items, _ = _JOB
+    return [(items[i].brief.slug, *renderer.render_body(items[i])) for i in indexes]
 
 
 def workers_available() -> int:
@@ -35,42 +46,91 @@ def workers_available() -> int:
         return os.cpu_count() or 1
 
 
-def render_plan(
-    renderer: Renderer, plan: list[Page], staged: StagedOutput, progress: Progress, workers: int | None = None
-) -> None:
-    """Render every page into `staged`; with several cores, in forked worker processes."""
+def _chunks(count: int) -> list[list[int]]:
+    """Interleaved, so that every chunk mixes cheap and expensive work."""
+    step = count // CHUNK + 1
+    return [c for c in (list(range(start, count, step)) for start in range(step)) if c]
+
+
+@contextmanager
+def _forked_pool(job: tuple[Renderer, list[Any], StagedOutput | None], workers: int) -> Iterator[Any]:
     global _JOB
-    workers = workers or workers_available()
-    methods = multiprocessing.get_all_start_methods()
-    if workers <= 1 or len(plan) < MIN_PAGES_FOR_POOL or "fork" not in methods:
-        for page in plan:
-            staged.write(page.path, renderer.render(page))
-            progress.advance()
-        return
-    # Interleave so that every chunk mixes cheap and expensive pages.
-    chunks = [
-        list(range(start, len(plan), len(plan) // CHUNK + 1)) for start in range(len(plan) // CHUNK + 1)
-    ]
-    chunks = [c for c in chunks if c]
-    _JOB = (renderer, plan, staged)
+    _JOB = job
     # The site model is read-only from here on: keep the collector away from it, so that forked
     # workers do not copy every memory page it would touch, nor spend time scanning it.
     gc.freeze()
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = {pool.submit(_render_chunk, chunk): len(chunk) for chunk in chunks}
-            pending = set(futures)
-            try:
-                while pending:
-                    done, pending = wait(pending, return_when=FIRST_EXCEPTION, timeout=0.2)
-                    for future in done:
-                        written, unchanged = future.result()  # re-raises a worker's error here
-                        staged.written += written
-                        staged.unchanged += unchanged
-                        progress.advance(futures[future])
-            except BaseException:
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise
+            yield pool
     finally:
         _JOB = None
         gc.unfreeze()
+
+
+def _run(
+    pool: Any, function: Callable[[list[int]], Any], count: int, on_result: Callable[[Any, int], None]
+) -> None:
+    futures = {pool.submit(function, chunk): len(chunk) for chunk in _chunks(count)}
+    pending = set(futures)
+    try:
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_EXCEPTION, timeout=0.2)
+            for future in done:
+                on_result(future.result(), futures[future])  # re-raises a worker's error here
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+
+
+def _use_pool(workers: int, count: int) -> bool:
+    return workers > 1 and count >= MIN_PAGES_FOR_POOL and "fork" in multiprocessing.get_all_start_methods()
+
+
+def render_bodies(renderer: Renderer, progress: Progress, workers: int | None = None) -> None:
+    """Give the renderer every brief's body before pages are rendered, on every core.
+
+    Bodies stored by an earlier build are reused. The rest are rendered here, once: left to the
+    page workers, a body would be rendered again in each worker whose feeds show it."""
+    workers = workers or workers_available()
+    todo: list[BriefPage] = []
+    for item in renderer.site.pages:
+        key, html = renderer.stored_body(item)
+        if html is None:
+            todo.append(item)
+        else:
+            renderer.add_bodies([(item.brief.slug, key, html)])
+    if not todo:
+        return
+    progress.step("rendering markdown", len(todo))
+    if not _use_pool(workers, len(todo)):
+        for item in todo:
+            renderer.add_bodies([(item.brief.slug, *renderer.render_body(item))])
+            progress.advance()
+        return
+    with _forked_pool((renderer, todo, None), workers) as pool:
+        _run(
+            pool,
+            _render_bodies,
+            len(todo),
+            lambda rendered, n: (renderer.add_bodies(rendered), progress.advance(n)),
+        )
+
+
+def render_plan(
+    renderer: Renderer, plan: list[Page], staged: StagedOutput, progress: Progress, workers: int | None = None
+) -> None:
+    """Render every page into `staged`; with several cores, in forked worker processes."""
+    workers = workers or workers_available()
+    if not _use_pool(workers, len(plan)):
+        for page in plan:
+            staged.write(page.path, renderer.render(page))
+            progress.advance()
+        return
+
+    def count(result: tuple[int, int], pages: int) -> None:
+        staged.written += result[0]
+        staged.unchanged += result[1]
+        progress.advance(pages)
+
+    with _forked_pool((renderer, plan, staged), workers) as pool:
+        _run(pool, _render_chunk, len(plan), count)

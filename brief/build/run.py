@@ -14,7 +14,7 @@ from brief.build.cache import BuildCache, file_digest, inputs_fingerprint
 from brief.build.digest import page_digests
 from brief.build.inplace import update_in_place
 from brief.build.output import StagedOutput
-from brief.build.parallel import MIN_PAGES_FOR_POOL, render_plan
+from brief.build.parallel import MIN_PAGES_FOR_POOL, render_bodies, render_plan
 from brief.build.search import index_site, pagefind_available
 from brief.config import SiteConfig, load_config
 from brief.content.load import brief_files, load_briefs, relative
@@ -122,7 +122,9 @@ def build(
         progress.note(f"warning: {warning}")
     progress.step("planning pages")
     plan = plan_pages(site)
-    renderer = Renderer(site, plan)
+    stored_bodies = cache.load_bodies() if not clean else {}
+    bodies_before = {slug: key for slug, (key, _) in stored_bodies.items()}
+    renderer = Renderer(site, plan, stored_bodies)
     static = renderer.static_files()
     briefs_prefix = str(config.briefs_dir) + "/"
     shared = [(str(p), d) for p, d in sorted(digests.items()) if not str(p).startswith(briefs_prefix)]
@@ -159,6 +161,7 @@ def build(
         else:
             staged = StagedOutput(config.output_dir)
             try:
+                render_bodies(renderer, progress, workers)
                 progress.step("rendering pages", len(plan))
                 render_plan(renderer, plan, staged, progress, workers)
                 for rel_path, source in static.items():
@@ -186,6 +189,10 @@ def build(
     progress.step("saving the build cache")
     try:
         cache.save(keep={relative(p, config.root) for p in brief_paths})
+        slugs = {item.brief.slug for item in site.pages}
+        bodies = {slug: entry for slug, entry in renderer.stored_bodies.items() if slug in slugs}
+        if {slug: key for slug, (key, _) in bodies.items()} != bodies_before:
+            cache.save_bodies(bodies)
     except OSError as error:
         progress.note(f"warning: cannot write the build cache ({error}); the next build starts afresh")
     progress.done()

@@ -22,7 +22,9 @@ from brief.site.timeline import Bar, density, month_span
 class Renderer:
     """Holds what every page shares: the Jinja environment, markdown, rendered bodies."""
 
-    def __init__(self, site: Site, plan: list[Page]) -> None:
+    def __init__(
+        self, site: Site, plan: list[Page], stored_bodies: dict[str, tuple[str, str]] | None = None
+    ) -> None:
         self.site = site
         self.config: SiteConfig = site.config
         self.plan = plan
@@ -36,28 +38,59 @@ class Renderer:
             partial_cached=self.partial_cached,
         )
         self._span = month_span([p.brief for p in site.pages], self.config.zone)
-        self._bodies: dict[str, str] = {}
+        self._bodies: dict[str, str] = {}  # slug → HTML, checked for this build
+        # slug → (body key, HTML), from earlier builds and this one: see body_key.
+        self.stored_bodies: dict[str, tuple[str, str]] = stored_bodies if stored_bodies is not None else {}
         self._strips: dict[tuple[int, int], list[Bar]] = {}
         self._assets: dict[str, str] = {}
         self._fragments: dict[tuple[str, object], Markup] = {}
         self.static_dirs = [theme_dir(self.config) / "static", self.config.root / "static"]
 
+    def _entity_links(self, item: BriefPage) -> dict[str, tuple[str, str]]:
+        links: dict[str, tuple[str, str]] = {}
+        for ref in item.brief.entities:
+            term = self.site.entities[ref.kind].find(ref.name)
+            if term is None:
+                continue
+            target = (self.config.url(term.url), f"entity {ENTITY_KIND_SINGULAR[ref.kind]}")
+            for surface in (ref.name, *ref.aliases):
+                links.setdefault(surface, target)
+        return links
+
+    def body_key(self, item: BriefPage, links: dict[str, tuple[str, str]]) -> str:
+        """What a rendered body depends on: the brief's file, its entity links, the HTML switch."""
+        text = f"{item.brief.content_hash}|{self.config.unsafe_html}|{sorted(links.items())}"
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def stored_body(self, item: BriefPage) -> tuple[str, str | None]:
+        """(body key, HTML from an earlier build if it is still right, else None)."""
+        key = self.body_key(item, self._entity_links(item))
+        stored = self.stored_bodies.get(item.brief.slug)
+        return key, stored[1] if stored is not None and stored[0] == key else None
+
+    def render_body(self, item: BriefPage) -> tuple[str, str]:
+        """(body key, HTML): the markdown rendered, first mention of each entity linked."""
+        links = self._entity_links(item)
+        return self.body_key(item, links), self.markdown.render(item.brief.body, {"entity_links": links})
+
     def body_html(self, item: BriefPage) -> str:
-        """The brief's markdown as HTML, entity mentions linked; rendered once per build."""
+        """The brief's body as HTML: rendered once per build, and only when its file or its links
+        changed since the build that stored it."""
         slug = item.brief.slug
         html = self._bodies.get(slug)
         if html is None:
-            links: dict[str, tuple[str, str]] = {}
-            for ref in item.brief.entities:
-                term = self.site.entities[ref.kind].find(ref.name)
-                if term is None:
-                    continue
-                target = (self.config.url(term.url), f"entity {ENTITY_KIND_SINGULAR[ref.kind]}")
-                for surface in (ref.name, *ref.aliases):
-                    links.setdefault(surface, target)
-            html = self.markdown.render(item.brief.body, {"entity_links": links})
+            key, html = self.stored_body(item)
+            if html is None:
+                key, html = self.render_body(item)
+                self.stored_bodies[slug] = (key, html)
             self._bodies[slug] = html
         return html
+
+    def add_bodies(self, rendered: list[tuple[str, str, str]]) -> None:
+        """Bodies rendered elsewhere (worker processes): (slug, key, HTML)."""
+        for slug, key, html in rendered:
+            self.stored_bodies[slug] = (key, html)
+            self._bodies[slug] = html
 
     def partial_cached(self, name: str, key: object, **context: object) -> Markup:
         """Template `name` rendered with `context` once per build for each `key` (Hugo's

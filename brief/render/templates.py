@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import itertools
 import traceback
+from collections.abc import Iterable
 from datetime import datetime
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 
 from brief.config import SiteConfig
 from brief.errors import BriefError
+
+if TYPE_CHECKING:
+    from brief.site.model import BriefPage
 
 PACKAGE_THEMES = Path(__file__).resolve().parent.parent / "themes"
 REPO_THEMES = Path(__file__).resolve().parent.parent.parent / "themes"
@@ -60,8 +67,16 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     # Equal instants in different offsets are equal datetimes: the offset is part of the key.
     iso = lru_cache(maxsize=None)(lambda moment, offset: moment.isoformat())
     env.filters["iso"] = lambda moment: iso(moment, moment.utcoffset())
+    env.filters["by_month"] = by_month
     env.globals["config"] = config
     return env
+
+
+def by_month(items: Iterable[BriefPage]) -> list[list[BriefPage]]:
+    """Brief pages in runs of the same local month, in the order given (lists are newest first).
+
+    Unlike Jinja's groupby it does not sort, so a list keeps its order and costs one pass."""
+    return [list(run) for _, run in itertools.groupby(items, key=attrgetter("month_key"))]
 
 
 def _format(moment: datetime, fmt: str) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import heapq
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from brief.config import SiteConfig
 from brief.model import ENTITY_KIND_SINGULAR, ENTITY_KINDS, Brief
@@ -31,7 +33,7 @@ class BriefPage:
     # The same story from other outlets: briefs marked `duplicate_of` this one.
     also_reported: list[Brief] = field(default_factory=list, repr=False)
 
-    @property
+    @cached_property
     def month_key(self) -> str:
         """Sorts and groups by local month: /timeline/YYYY/MM."""
         return self.day_url.rstrip("/").rsplit("/", 1)[0]
@@ -204,13 +206,19 @@ def _relate_entities(pages: list[BriefPage]) -> dict[tuple[str, str], list[tuple
     together: dict[Term, Counter[Term]] = {}
     for page in pages:
         terms = [t for ts in page.entities.values() for t in ts]
+        if len(terms) < 2:
+            continue
         for term in terms:
-            counter = together.setdefault(term, Counter())
-            for other in terms:
-                if other is not term:
-                    counter[other] += 1
+            counter = together.get(term)
+            if counter is None:
+                counter = together[term] = Counter()
+            counter.update(terms)  # itself included, taken out below: Counter.update runs in C
+    for term, counter in together.items():
+        del counter[term]
     result = {}
     for term, counter in together.items():
-        ranked = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0].name.casefold(), kv[0].kind))
-        result[(term.kind, term.slug)] = [((o.kind, o.slug), n) for o, n in ranked[:RELATED_ENTITIES]]
+        ranked = heapq.nsmallest(
+            RELATED_ENTITIES, counter.items(), key=lambda kv: (-kv[1], kv[0].name.casefold(), kv[0].kind)
+        )
+        result[(term.kind, term.slug)] = [((o.kind, o.slug), n) for o, n in ranked]
     return result

@@ -42,6 +42,7 @@ def related_briefs(
             for j in idx:
                 if j != i:
                     scores[j] += w
-        best = heapq.nsmallest(count, scores, key=lambda j: (-scores[j], abs(j - i), j))
-        related[brief.slug] = [briefs[j] for j in best]
+        # Highest weight first, then nearest in time, then newest: plain tuples compare in C.
+        best = heapq.nsmallest(count, [(-w, abs(j - i), j) for j, w in scores.items()])
+        related[brief.slug] = [briefs[j] for _, _, j in best]
     return related

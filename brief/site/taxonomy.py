@@ -10,9 +10,12 @@ from brief.model import Brief
 from brief.slugs import slugify
 
 
-@dataclass
+@dataclass(eq=False)
 class Term:
-    """One tag, entity, author or outlet, and the briefs that carry it (newest first)."""
+    """One tag, entity, author or outlet, and the briefs that carry it (newest first).
+
+    A site model has one Term per (kind, slug), so terms compare by identity: the relations
+    between them are counted millions of times on a large site, and identity hashing is free."""
 
     kind: str  # tag, person, organization, place, author, source
     name: str
@@ -26,12 +29,6 @@ class Term:
     @property
     def count(self) -> int:
         return len(self.briefs)
-
-    def __hash__(self) -> int:
-        return hash((self.kind, self.slug))
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Term) and (self.kind, self.slug) == (other.kind, other.slug)
 
 
 @dataclass(eq=False)
