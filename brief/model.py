@@ -47,7 +47,8 @@ class Brief:
     raw_sha256: str | None = None
     duplicate_of: str | None = None  # slug of the brief that tells the same story first
     extra: dict[str, Any] = field(default_factory=dict)
-    content_hash: str = ""
+    content_hash: str = ""  # the whole file: what a page showing the body depends on
+    meta_hash: str = ""  # path and front-matter: what a list showing the brief depends on
 
     @property
     def modified(self) -> datetime:

@@ -171,3 +171,58 @@ def test_random_edit_sequences_match_a_clean_build(example_copy, tmp_path, seed)
         assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path), (
             f"after {kind} (step {step})"
         )
+
+
+def input_files(root: Path) -> dict[Path, bytes]:
+    return {
+        p: p.read_bytes()
+        for p in root.rglob("*")
+        if p.is_file() and not {"public", ".brief-cache"} & set(p.relative_to(root).parts)
+    }
+
+
+@pytest.mark.parametrize("seed", range(1, 5))
+def test_random_edits_in_a_warm_process_match_a_clean_build(example_copy, tmp_path, seed):
+    """What brief serve does: keep the last build and pass the files that changed."""
+    rng = random.Random(seed)
+    result = build(example_copy, keep_model=True)
+    for step in range(10):
+        before = input_files(example_copy)
+        kind = "edit_body" if step % 2 == 0 else apply_edit(example_copy, rng, step)
+        if kind == "edit_body":
+            target = sorted((example_copy / "content" / "briefs").rglob("*.md"))[step % 5]
+            target.write_text(target.read_text() + f"\nA warm paragraph, step {step}.\n")
+        after = input_files(example_copy)
+        changed = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+        try:
+            result = build(example_copy, warm=result.warm, changed=changed)
+        except BriefError:
+            with pytest.raises(BriefError):
+                clean_build_of(example_copy, tmp_path)
+            result.warm = None  # as brief serve does after a failed build
+            continue
+        assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path), (
+            f"after {kind} (step {step})"
+        )
+
+
+def test_a_text_edit_in_a_warm_process_rewrites_only_the_pages_showing_the_text(example_copy):
+    first = build(example_copy, keep_model=True)
+    out = example_copy / "public"
+    age_everything(out)
+    # The search index is rebuilt whole after any change: only the pages are counted.
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file() and "pagefind" not in p.parts}
+    target = next(p for p in sorted((example_copy / "content" / "briefs").rglob("*.md")))
+    page = first.warm.page_for(target).url.strip("/") + "/index.html"
+    target.write_text(target.read_text() + "\nA new closing paragraph.\n")
+    second = build(example_copy, warm=first.warm, changed={target})
+    assert second.warm is first.warm  # the quick path, not a full build
+    rewritten = {p.relative_to(out).as_posix() for p in before if p.stat().st_mtime_ns != before[p]}
+    assert page in rewritten and "A new closing paragraph." in (out / page).read_text()
+    # Besides the brief's page, only feeds, which carry the text.
+    others = rewritten - {page}
+    assert others and all(r.endswith((".xml", ".json")) for r in others), others
+    # A front-matter edit is not for the quick path: the full build takes it.
+    target.write_text(target.read_text().replace("title: ", "title: Changed ", 1))
+    third = build(example_copy, warm=second.warm, changed={target})
+    assert third.warm is not second.warm

@@ -12,7 +12,6 @@ import hashlib
 import os
 import pickle
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from brief import __version__
 from brief.model import Brief
 
 CACHE_DIR = ".brief-cache"
+FORMAT = 2  # bump when what is stored changes shape: an older cache is then ignored
 
 
 def file_digest(path: Path) -> str | None:
@@ -29,13 +29,18 @@ def file_digest(path: Path) -> str | None:
         return None
 
 
-@dataclass
 class BuildCache:
-    root: Path
-    key: str  # what every entry depends on: brief's version, the site's time zone
-    briefs: dict[str, tuple[str, Brief]] = field(default_factory=dict)  # rel path → (sha256, brief)
-    manifest: dict[str, Any] = field(default_factory=dict)
-    memo: dict[str, Any] = field(default_factory=dict)  # site-model relations, see build_site
+    """Three files, each read only when a build needs it: `manifest.pickle` (the inputs'
+    fingerprint and every page's digest: all a build with nothing new reads), `briefs.pickle`
+    (parsed briefs by file hash, and the site-model relations in `memo`, see build_site) and
+    `bodies.pickle` (rendered bodies, see Renderer.body_html)."""
+
+    def __init__(self, root: Path, key: str) -> None:
+        self.root = root
+        self.key = key  # what every entry depends on: brief's version, the site's time zone
+        self.manifest: dict[str, Any] = {}
+        self._briefs: dict[str, tuple[str, Brief]] | None = None  # rel path → (sha256, brief)
+        self._memo: dict[str, Any] | None = None
 
     @property
     def folder(self) -> Path:
@@ -43,29 +48,44 @@ class BuildCache:
 
     @classmethod
     def load(cls, root: Path, key: str) -> BuildCache:
-        cache = cls(root=root, key=f"{__version__}:{key}")
-        try:
-            with open(cache.folder / "briefs.pickle", "rb") as handle:
-                stored = pickle.load(handle)
-            if stored.get("key") == cache.key:
-                cache.briefs = stored["briefs"]
-                cache.manifest = stored.get("manifest", {})
-                cache.memo = stored.get("memo", {})
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, TypeError, ValueError):
-            pass  # no cache, or one from another version: start afresh
+        cache = cls(root, f"{__version__}:{FORMAT}:{key}")
+        cache.manifest = cache._read("manifest.pickle").get("manifest", {})
         return cache
 
-    def load_bodies(self) -> dict[str, tuple[str, str]]:
-        """Rendered brief bodies, slug → (body key, HTML): kept apart from the briefs, since only
-        a build that renders pages needs them."""
+    def clear(self) -> None:
+        """Start afresh (`brief build --clean`); the files are replaced at the next save."""
+        self.manifest, self._briefs, self._memo = {}, {}, {}
+
+    def _read(self, name: str) -> dict[str, Any]:
         try:
-            with open(self.folder / "bodies.pickle", "rb") as handle:
+            with open(self.folder / name, "rb") as handle:
                 stored = pickle.load(handle)
             if stored.get("key") == self.key:
-                return stored["bodies"]
+                return stored
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, TypeError, ValueError):
-            pass
+            pass  # no cache, or one from another version: start afresh
         return {}
+
+    def _load_briefs(self) -> None:
+        if self._briefs is None:
+            stored = self._read("briefs.pickle")
+            self._briefs, self._memo = stored.get("briefs", {}), stored.get("memo", {})
+
+    @property
+    def briefs(self) -> dict[str, tuple[str, Brief]]:
+        self._load_briefs()
+        assert self._briefs is not None
+        return self._briefs
+
+    @property
+    def memo(self) -> dict[str, Any]:
+        self._load_briefs()
+        assert self._memo is not None
+        return self._memo
+
+    def load_bodies(self) -> dict[str, tuple[str, str]]:
+        """Rendered brief bodies, slug → (body key, HTML)."""
+        return self._read("bodies.pickle").get("bodies", {})
 
     def save_bodies(self, bodies: dict[str, tuple[str, str]]) -> None:
         self._write("bodies.pickle", {"key": self.key, "bodies": bodies})
@@ -87,16 +107,15 @@ class BuildCache:
             self.briefs[rel_path] = (digest, brief)
 
     def save(self, keep: set[str] | None = None) -> None:
-        if keep is not None:
-            self.briefs = {k: v for k, v in self.briefs.items() if k in keep}
-        stored = {
-            "key": self.key,
-            "briefs": self.briefs,
-            "manifest": self.manifest,
-            "memo": self.memo,
-            "saved": time.time(),
-        }
-        self._write("briefs.pickle", stored)
+        if self._briefs is not None:
+            if keep is not None:
+                self._briefs = {k: v for k, v in self._briefs.items() if k in keep}
+            self._write("briefs.pickle", {"key": self.key, "briefs": self._briefs, "memo": self._memo})
+        # The manifest last: it vouches for the output, so it must not outlive a failed save.
+        self.save_manifest()
+
+    def save_manifest(self) -> None:
+        self._write("manifest.pickle", {"key": self.key, "manifest": self.manifest, "saved": time.time()})
 
 
 def inputs_fingerprint(digests: dict[Path, str | None], extra: str) -> str:

@@ -37,14 +37,15 @@ class Digester:
         self.span = (min(dates).isoformat(), max(dates).isoformat()) if dates else None
 
     def card(self, item: BriefPage) -> str:
-        """Everything a brief's card (or feed entry) shows, hashed once per build."""
+        """Everything a brief's card in a list may show (any front-matter field, not the body),
+        hashed once per build: editing a brief's text leaves the lists that show it alone."""
         key = id(item)
         found = self._cards.get(key)
         if found is None:
             found = _hash(
                 (
                     item.url,
-                    item.brief.content_hash,
+                    item.brief.meta_hash,
                     item.day_url,
                     tuple(_term(t) for t in item.tags),
                     tuple(_term(a) for a in item.authors),
@@ -55,6 +56,10 @@ class Digester:
             )
             self._cards[key] = found
         return found
+
+    def entry(self, item: BriefPage) -> tuple[str, str]:
+        """A brief with its body: its own page, a feed entry."""
+        return self.card(item), item.brief.content_hash
 
     def _paginator(self, pager: Paginator) -> tuple:
         return (
@@ -117,8 +122,8 @@ class Digester:
             item: BriefPage = ctx["item"]
             entities = tuple((kind, tuple(_term(t) for t in terms)) for kind, terms in item.entities.items())
             related = tuple(self.card(r) for r in item.related)
-            also = tuple(b.content_hash for b in item.also_reported)
-            return head, self.card(item), entities, related, also
+            also = tuple(b.meta_hash for b in item.also_reported)
+            return head, self.entry(item), entities, related, also
         if page.kind == "index":
             return head, self._paginator(ctx["paginator"])
         if page.kind in ("term", "entity"):
@@ -150,17 +155,18 @@ class Digester:
                 tuple(self.card(i) for i in ctx["items"]),
             )
         if page.kind in ("atom", "json_feed"):
-            return head, ctx["title"], ctx["home"], tuple(self.card(i) for i in ctx["items"])
+            return head, ctx["title"], ctx["home"], tuple(self.entry(i) for i in ctx["items"])
         if page.kind == "sitemap":
             return head, plan_sitemap
         return head  # 404, robots: only what every page shares
 
 
+def page_digest(digester: Digester, page: Page, build_key: str, sitemap: tuple = ()) -> str:
+    value = repr((build_key, digester.value(page, sitemap)))
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
 def page_digests(site: Site, plan: list[Page], build_key: str) -> dict[str, str]:
     digester = Digester(site)
     sitemap = tuple((p.url, p.lastmod.isoformat() if p.lastmod else None) for p in plan if p.in_sitemap)
-    digests = {}
-    for page in plan:
-        value = repr((build_key, digester.value(page, sitemap)))
-        digests[page.path] = hashlib.sha256(value.encode("utf-8")).hexdigest()
-    return digests
+    return {page.path: page_digest(digester, page, build_key, sitemap) for page in plan}

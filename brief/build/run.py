@@ -15,6 +15,7 @@ from brief.build.digest import page_digests
 from brief.build.inplace import update_in_place
 from brief.build.output import StagedOutput
 from brief.build.parallel import MIN_PAGES_FOR_POOL, render_bodies, render_plan
+from brief.build.quick import WarmBuild, rebuild_text_edits
 from brief.build.search import index_site, pagefind_available
 from brief.config import SiteConfig, load_config
 from brief.content.load import brief_files, load_briefs, relative
@@ -37,6 +38,7 @@ class BuildResult:
     counts: str  # "N pages (B briefs, T tags, E entities)"
     warnings: list[str] = field(default_factory=list)
     ingest: IngestReport | None = None
+    warm: WarmBuild | None = None  # this build, kept for a quick rebuild (see build.quick)
 
     @property
     def up_to_date(self) -> bool:
@@ -87,11 +89,17 @@ def build(
     clean: bool = False,
     workers: int | None = None,
     swap_lock: AbstractContextManager | None = None,
+    warm: WarmBuild | None = None,
+    changed: set[Path] | None = None,
+    keep_model: bool = False,
 ) -> BuildResult:
     """Build the site at `root`. On any error the previous output is left as it was.
 
     New raw articles in the inbox are ingested first when site.yml's `ingest.on_build` is on.
     When no input changed since the last build, nothing is rendered (`clean` forces a build).
+    A long-running caller passes the last result's `warm` build and the files that `changed`
+    since: edits to brief text alone are then applied without a full build. `keep_model` loads
+    the site model even when nothing changed, so that the result has a `warm` build.
     """
     progress = progress or Progress(quiet=True)
     started = time.perf_counter()
@@ -99,16 +107,34 @@ def build(
     config = load_config(root)
     if ingest_inbox and config.ingest.on_build and inbox_files(config):
         report = ingest(root, progress=progress, config=config)
+    elif warm is not None and changed is not None and not clean and warm.drafts == drafts:
+        quick = rebuild_text_edits(warm, changed, swap_lock)
+        if quick is not None:
+            if config.search and quick.written:
+                with swap_lock or nullcontext():
+                    index_site(config.output_dir)
+            return BuildResult(
+                config,
+                warm.site,
+                warm.plan,
+                time.perf_counter() - started,
+                quick.written,
+                len(warm.plan) - quick.written,
+                warm.cache.manifest["counts"],
+                warm=warm,
+            )
     progress.step("checking inputs")
     cache = BuildCache.load(config.root, config.timezone)
     if clean:
-        cache.briefs, cache.manifest, cache.memo = {}, {}, {}
+        cache.clear()
     brief_paths = brief_files(config.briefs_dir)
     digests = {path: file_digest(path) for path in _input_files(config, brief_paths)}
-    fingerprint = inputs_fingerprint(digests, f"{drafts}|{config.output_dir}|{theme_dir(config)}")
+    fingerprint_extra = f"{drafts}|{config.output_dir}|{theme_dir(config)}"
+    fingerprint = inputs_fingerprint(digests, fingerprint_extra)
     manifest = cache.manifest
     if (
         not clean
+        and not keep_model
         and manifest.get("fingerprint") == fingerprint
         and (config.output_dir / manifest.get("witness", "index.html")).is_file()
     ):
@@ -206,4 +232,5 @@ def build(
         counts,
         site.warnings,
         report,
+        WarmBuild(config, drafts, cache, digests, fingerprint_extra, build_key, site, plan, renderer, pages),
     )

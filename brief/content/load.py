@@ -157,6 +157,7 @@ def parse_brief(text: str, rel_path: str, zone: tzinfo) -> Brief:
         duplicate_of=slugify(duplicate_of) if duplicate_of else None,
         extra={k: v for k, v in data.items() if k not in KNOWN_KEYS},
         content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        meta_hash=hashlib.sha256(f"{rel_path}\0{yaml_text}".encode()).hexdigest(),
     )
 
 

@@ -86,6 +86,10 @@ class Renderer:
             self._bodies[slug] = html
         return html
 
+    def forget_body(self, slug: str) -> None:
+        """The brief's text changed: render its body again when next asked."""
+        self._bodies.pop(slug, None)
+
     def add_bodies(self, rendered: list[tuple[str, str, str]]) -> None:
         """Bodies rendered elsewhere (worker processes): (slug, key, HTML)."""
         for slug, key, html in rendered:

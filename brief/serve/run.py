@@ -10,6 +10,7 @@ from pathlib import Path
 
 import watchfiles
 
+from brief.build.quick import WarmBuild
 from brief.build.run import build
 from brief.config import load_config
 from brief.errors import BriefError, BuildErrors
@@ -41,11 +42,20 @@ class Rebuilder:
     ) -> None:
         self.root, self.events, self.swap_lock, self.drafts, self.say = root, events, swap_lock, drafts, say
         self.last_error: str | None = None
+        self.warm: WarmBuild | None = None  # the last good build, for quick rebuilds
 
-    def run(self, css_only: bool = False) -> bool:
+    def run(self, changed: set[Path] | None = None, css_only: bool = False) -> bool:
         started = time.perf_counter()
+        warm, self.warm = self.warm, None  # a failed build leaves nothing to build on
         try:
-            result = build(self.root, drafts=self.drafts, swap_lock=self.swap_lock, workers=1)
+            result = build(
+                self.root,
+                drafts=self.drafts,
+                swap_lock=self.swap_lock,
+                workers=1,
+                warm=warm,
+                changed=changed,
+            )
         except (BriefError, BuildErrors) as error:
             payload = _error_payload(error)
             line = (
@@ -62,6 +72,7 @@ class Rebuilder:
             return False
         was_broken = self.last_error is not None
         self.last_error = None
+        self.warm = result.warm or warm  # up to date: the last build still stands
         if result.up_to_date and not was_broken:
             return True
         self.say(f"rebuilt in {time.perf_counter() - started:.2f} s: {result.counts}")
@@ -108,7 +119,9 @@ def serve(
             print(line, file=sys.stderr if error else sys.stdout, flush=True)
 
     progress = Progress(quiet=quiet)
-    result = build(root, drafts=drafts, progress=progress)
+    # The site model is kept in memory from the start, so that edits to a brief's text rebuild
+    # only the pages that show it.
+    result = build(root, drafts=drafts, progress=progress, keep_model=True)
     say(result.summary())
     config = load_config(root)
     events = Broadcaster()
@@ -117,6 +130,7 @@ def serve(
     url = f"http://{host}:{server.server_address[1]}/"
     say(f"serving {config.output_dir} at {url} (Ctrl-C to stop)")
     rebuilder = Rebuilder(root, events, swap_lock, drafts, say)
+    rebuilder.warm = result.warm
     stop = threading.Event()
 
     theme = theme_dir(config)
@@ -132,7 +146,7 @@ def serve(
             yield_on_timeout=False,
         ):
             paths = [p for _, p in changes]
-            rebuilder.run(css_only=all(p.endswith(".css") for p in paths))
+            rebuilder.run({Path(p) for p in paths}, css_only=all(p.endswith(".css") for p in paths))
 
     watcher = threading.Thread(target=watch_loop, name="brief-watch", daemon=True)
     watcher.start()

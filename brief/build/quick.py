@@ -1,0 +1,118 @@
+"""Rebuilding after edits to brief text only, in a process that keeps its last build.
+
+`brief serve` keeps the site model, page plan, renderer and page digests of its last build
+(a `WarmBuild`). When the only files that changed are briefs whose front-matter is exactly as
+before, the site's structure cannot have changed: no list, tag, entity, archive or relation
+moves. Only the pages that show those briefs' text do: their own page and the feeds carrying
+them. Those are found in the plan, rendered and written in place; nothing else is touched.
+
+Anything else (a front-matter edit, a new or deleted file, a template, site.yml) returns None
+and the caller runs a full build, which is incremental in its own way.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+
+from brief.build.cache import BuildCache, file_digest, inputs_fingerprint
+from brief.build.digest import Digester, page_digest
+from brief.build.inplace import update_in_place
+from brief.config import SiteConfig
+from brief.content.load import read_brief, relative
+from brief.errors import BriefError
+from brief.model import Brief
+from brief.render.plan import Page
+from brief.render.renderer import Renderer
+from brief.site.model import BriefPage, Site
+
+# Pages that show a brief's text, by kind, and how to tell which briefs a page shows.
+_SHOWS_TEXT = {
+    "brief": lambda page: [page.context["item"]],
+    "atom": lambda page: page.context["items"],
+    "json_feed": lambda page: page.context["items"],
+}
+
+
+@dataclass
+class WarmBuild:
+    config: SiteConfig
+    drafts: bool
+    cache: BuildCache
+    digests: dict[Path, str | None]  # every input file of the last build → its SHA-256
+    fingerprint_extra: str
+    build_key: str
+    site: Site
+    plan: list[Page]
+    renderer: Renderer
+    pages: dict[str, str]  # output path → digest
+
+    def __post_init__(self) -> None:
+        self._by_path = {page.brief.source_path: page for page in self.site.pages}
+        self._resolved = {path.resolve(): path for path in self.digests}
+
+    def page_for(self, path: Path) -> BriefPage | None:
+        return self._by_path.get(relative(path, self.config.root))
+
+    def known(self, path: Path) -> Path | None:
+        """The input path as the last build named it, or None for a file it did not read."""
+        return self._resolved.get(path.resolve())
+
+
+@dataclass
+class QuickResult:
+    rendered: int
+    written: int
+
+
+def rebuild_text_edits(
+    warm: WarmBuild, changed: set[Path], lock: AbstractContextManager | None = None
+) -> QuickResult | None:
+    """Apply edits to brief bodies; None when `changed` holds anything else."""
+    config = warm.config
+    digests = dict(warm.digests)
+    edited: list[tuple[BriefPage, Brief, str | None]] = []
+    for changed_path in changed:
+        path = warm.known(changed_path)
+        if path is None or not path.is_file():
+            return None  # a new, deleted or unrelated file
+        digest = file_digest(path)
+        if digest == digests[path]:
+            continue
+        page = warm.page_for(path)
+        if page is None:
+            return None  # site.yml, a template, a static file, a draft
+        try:
+            new = read_brief(path, config.root, config.zone)
+        except BriefError:
+            return None  # the full build reports it, with the others
+        if new.meta_hash != page.brief.meta_hash:
+            return None  # front-matter changed: lists, tags, relations may have too
+        digests[path] = digest
+        edited.append((page, new, digest))
+
+    slugs = set()
+    for page, new, digest in edited:
+        page.brief = new
+        slugs.add(new.slug)
+        warm.renderer.forget_body(new.slug)
+        warm.cache.put(new.source_path, digest, new)
+    digester = Digester(warm.site)
+    rendered: dict[str, bytes] = {}
+    for planned in warm.plan:
+        shows = _SHOWS_TEXT.get(planned.kind)
+        if shows is None or not any(item.brief.slug in slugs for item in shows(planned)):
+            continue
+        digest = page_digest(digester, planned, warm.build_key)
+        if digest != warm.pages.get(planned.path):
+            rendered[planned.path] = warm.renderer.render(planned)
+            warm.pages[planned.path] = digest
+    written, _ = update_in_place(config.output_dir, rendered, {}, set(), lock)
+    warm.digests = digests
+    warm.cache.manifest["fingerprint"] = inputs_fingerprint(digests, warm.fingerprint_extra)
+    warm.cache.manifest["pages"] = warm.pages
+    # Only the manifest: briefs and bodies stored earlier are checked against file hashes when
+    # read, so a stale entry is re-parsed, never trusted.
+    warm.cache.save_manifest()
+    return QuickResult(len(rendered), written)
