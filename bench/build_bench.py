@@ -5,14 +5,17 @@
 
 Each build runs in a fresh process (`brief build`) so peak memory (ru_maxrss of the child) is
 its own. Steps: cold (no output, no cache), no-change rebuild, one brief's body edited, one
-brief added. Ratios are against Hugo on the same content in the same run, when `hugo` is on PATH.
+brief added; then, in one process that keeps its build as `brief serve` does, one brief's text
+edited. Ratios are against Hugo on the same content in the same run, when `hugo` is on PATH;
+Pelican (tags, authors and period archives: it has no custom taxonomies) runs on small sizes.
+
+    python bench/build_bench.py --briefs 1000,10000,50000   # growth: cost per 1,000 briefs
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -28,22 +31,41 @@ BRIEF = [sys.executable, "-m", "brief"]
 
 
 def run(command: list[str], cwd: Path) -> tuple[float, float, str]:
-    """(seconds, peak MB of the child, last line of output)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """(seconds, peak MB of this child alone, last line of output)."""
     started = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
-    seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-2000:]}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of children is the largest of any child so far: run the biggest first or read
-    # it per step via /usr/bin/time when exactness matters.
-    lines = (done.stdout + done.stderr).strip().splitlines()
-    return seconds, max(peak, before) / 1024, lines[-1] if lines else ""
+    with tempfile.TemporaryFile("w+") as output:
+        child = subprocess.Popen(command, cwd=cwd, stdout=output, stderr=subprocess.STDOUT, text=True)
+        _, status, usage = os.wait4(child.pid, 0)  # the child's own rusage, not the maximum of all
+        child.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - started
+        output.seek(0)
+        text = output.read()
+    if child.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{text[-2000:]}")
+    lines = text.strip().splitlines()
+    return seconds, usage.ru_maxrss / 1024, lines[-1] if lines else ""
 
 
-def count_files(folder: Path, suffix: str = ".html") -> int:
-    return sum(1 for _ in folder.rglob(f"*{suffix}"))
+def count_files(folder: Path, suffix: str = "") -> int:
+    return sum(1 for p in folder.rglob(f"*{suffix}") if p.is_file())
+
+
+# One brief's text edited in a process that keeps its last build, as `brief serve` does.
+WARM_EDIT = """
+import sys, time
+from pathlib import Path
+from brief.build.run import build
+site = Path(sys.argv[1])
+result = build(site, keep_model=True)
+victim = sorted((site / "content" / "briefs").rglob("*.md"))[len(result.site.pages) // 3]
+times = []
+for n in range(5):
+    victim.write_text(victim.read_text(encoding="utf-8") + f"\\nA warm edit, {n}.\\n", encoding="utf-8")
+    started = time.perf_counter()
+    result = build(site, warm=result.warm, changed={victim})
+    times.append(time.perf_counter() - started)
+print(f"{sorted(times)[len(times) // 2]:.3f} {result.written}")
+"""
 
 
 def brief_steps(site: Path) -> list[list[object]]:
@@ -74,6 +96,10 @@ def brief_steps(site: Path) -> list[list[object]]:
     seconds, peak, _ = run([*BRIEF, "build", "--site", str(site), "-q"], site)
     changed = sum(1 for p in out.rglob("*") if p.is_file() and before.get(p) != p.stat().st_mtime_ns)
     rows.append(["brief", "one brief added", f"{changed} rewritten", f"{seconds:.2f}", f"{peak:.0f}", ""])
+    _, peak, line = run([sys.executable, "-c", WARM_EDIT, str(site)], site)
+    median, written = line.split()
+    step = "one brief's text edited (median of 5)"
+    rows.append(["brief serve", step, f"{written} rewritten", median, f"{peak:.0f}", ""])
     return rows
 
 
@@ -114,41 +140,102 @@ def hugo_site(site: Path, target: Path) -> Path:
     return target
 
 
+def pelican_site(site: Path, target: Path) -> Path:
+    """The same briefs for Pelican: tags, authors, year and month archives, pagination by 20.
+    Pelican has no custom taxonomies, so it builds no entity pages."""
+    import yaml
+
+    (target / "content").mkdir(parents=True)
+    (target / "pelicanconf.py").write_text(
+        'SITENAME = "Synthetic"\nSITEURL = ""\nPATH = "content"\nTIMEZONE = "UTC"\n'
+        'DEFAULT_LANG = "en"\nDEFAULT_PAGINATION = 20\nLOAD_CONTENT_CACHE = False\n'
+        "YEAR_ARCHIVE_SAVE_AS = 'posts/{date:%Y}/index.html'\n"
+        "MONTH_ARCHIVE_SAVE_AS = 'posts/{date:%Y}/{date:%m}/index.html'\n"
+    )
+    for path in (site / "content" / "briefs").rglob("*.md"):
+        _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
+        data = yaml.safe_load(front)
+        header = [
+            f"Title: {data['title']}",
+            f"Date: {data['date'][:16].replace('T', ' ')}",
+            f"Slug: {path.stem}",
+            f"Tags: {', '.join(data.get('tags', []))}",
+            f"Authors: {', '.join(data.get('authors', []))}",
+            f"Summary: {data.get('summary', '')}",
+        ]
+        text = "\n".join(header) + "\n\n" + body
+        (target / "content" / f"{path.stem}.md").write_text(text, encoding="utf-8")
+    return target
+
+
+def bench_size(briefs: int, folder: Path, args: argparse.Namespace) -> list[list[object]]:
+    site = folder / "site"
+    if site.exists():
+        shutil.rmtree(site)
+    started = time.perf_counter()
+    synthetic.generate(site, briefs)
+    print(f"generated {briefs} briefs in {time.perf_counter() - started:.1f} s ({site})", flush=True)
+    rows = brief_steps(site)
+    hugo = shutil.which("hugo") or shutil.which("hugo", path=str(Path(sys.executable).parent))
+    if hugo and not args.quick:
+        hsite = hugo_site(site, folder / "hugo")
+        seconds, peak, _ = run([hugo, "--quiet"], hsite)
+        rows.append(
+            ["hugo", "cold build", count_files(hsite / "public"), f"{seconds:.2f}", f"{peak:.0f}", ""]
+        )
+        hugo_cold = seconds
+        seconds, peak, _ = run([hugo, "--quiet"], hsite)
+        rows.append(["hugo", "no-change rebuild", "", f"{seconds:.2f}", f"{peak:.0f}", ""])
+        rows[0][-1] = f"{float(rows[0][3]) / hugo_cold:.2f}× Hugo"
+    pelican = shutil.which("pelican") or shutil.which("pelican", path=str(Path(sys.executable).parent))
+    if pelican and not args.quick and briefs <= args.pelican_max:
+        psite = pelican_site(site, folder / "pelican")
+        seconds, peak, _ = run([pelican, "content", "-o", "output", "-s", "pelicanconf.py", "-q"], psite)
+        rows.append(
+            ["pelican", "cold build", count_files(psite / "output"), f"{seconds:.2f}", f"{peak:.0f}", ""]
+        )
+    print(f"\n## Build, {briefs} synthetic briefs ({os.cpu_count()} cores)\n")
+    print("| tool | step | files | seconds | peak MB | ratio |")
+    print("|---|---|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(str(c) for c in row) + " |")
+    print(flush=True)
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--briefs", type=int, default=1000)
+    parser.add_argument(
+        "--briefs", default="1000", help="archive size; several, comma-separated, for a growth table"
+    )
     parser.add_argument("--quick", action="store_true", help="skip the other generators")
+    parser.add_argument(
+        "--pelican-max", type=int, default=2000, help="run Pelican only up to this many briefs (it is slow)"
+    )
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
     args = parser.parse_args()
+    sizes = [int(n) for n in args.briefs.split(",")]
     tmp = Path(tempfile.mkdtemp(prefix="brief-bench-")) if not args.keep else args.keep
+    cold: dict[int, tuple[float, float]] = {}
     try:
-        site = tmp / "site"
-        if site.exists():
-            shutil.rmtree(site)
-        started = time.perf_counter()
-        synthetic.generate(site, args.briefs)
-        print(f"generated {args.briefs} briefs in {time.perf_counter() - started:.1f} s ({site})", flush=True)
-        rows = brief_steps(site)
-        hugo = shutil.which("hugo") or shutil.which("hugo", path=str(Path(sys.executable).parent))
-        if hugo and not args.quick:
-            hsite = hugo_site(site, tmp / "hugo")
-            seconds, peak, _ = run([hugo, "--quiet"], hsite)
-            pages = count_files(hsite / "public", "")
-            rows.append(["hugo", "cold build", pages, f"{seconds:.2f}", f"{peak:.0f}", ""])
-            hugo_cold = seconds
-            seconds, peak, _ = run([hugo, "--quiet"], hsite)
-            rows.append(["hugo", "no-change rebuild", "", f"{seconds:.2f}", f"{peak:.0f}", ""])
-            rows[0][-1] = f"{float(rows[0][3]) / hugo_cold:.2f}× Hugo"
-        print(f"\n## Build, {args.briefs} synthetic briefs ({os.cpu_count()} cores)\n")
-        print("| tool | step | files | seconds | peak MB | ratio |")
-        print("|---|---|---|---|---|---|")
-        for row in rows:
-            print("| " + " | ".join(str(c) for c in row) + " |")
+        for briefs in sizes:
+            rows = bench_size(briefs, tmp / str(briefs), args)
+            cold[briefs] = (float(rows[0][3]), float(rows[0][4]))
+            if not args.keep:
+                shutil.rmtree(tmp / str(briefs), ignore_errors=True)
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
+    if len(sizes) > 1:
+        # Linear growth shows as constant cost per 1,000 briefs.
+        print("## Growth of brief's cold build\n")
+        print("| briefs | seconds | per 1,000 briefs | peak MB | MB per 1,000 briefs |")
+        print("|---|---|---|---|---|")
+        for briefs, (seconds, peak) in cold.items():
+            per_second, per_mb = seconds * 1000 / briefs, peak * 1000 / briefs
+            print(f"| {briefs} | {seconds:.2f} | {per_second:.2f} | {peak:.0f} | {per_mb:.1f} |")
     return 0
 
 
