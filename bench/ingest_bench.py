@@ -402,11 +402,23 @@ def scale_section(args) -> None:
                 f"{report.articles / seconds:.0f} articles/s; " + "; ".join(f"{m} ×{n}" for m, n in reasons),
             ]
         )
+        # The real archive end to end: the briefs ingest wrote, built into a site.
+        from brief.build.run import build
+
+        end_to_end = [
+            ["ingest", f"{report.articles} briefs", f"{seconds:.1f}", f"{report.articles / seconds:.0f}/s"]
+        ]
+        for step in ("cold build", "no-change build"):
+            started = time.perf_counter()
+            result = build(reuters, clean=step == "cold build")
+            built = time.perf_counter() - started
+            end_to_end.append([step, result.counts, f"{built:.1f}", ""])
     table(
         "Scale: whole corpora through `brief ingest`",
         ["corpus", "inputs", "articles", "failed", "notes"],
         rows,
     )
+    table("Reuters-21578 end to end: ingest, then build", ["step", "what", "seconds", "rate"], end_to_end)
 
 
 def speed_section(args) -> None:

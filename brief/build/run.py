@@ -11,7 +11,7 @@ from pathlib import Path
 
 from brief import __version__
 from brief.build.cache import BuildCache, file_digest, inputs_fingerprint
-from brief.build.digest import page_digests
+from brief.build.digest import digest_function
 from brief.build.inplace import update_in_place
 from brief.build.output import StagedOutput
 from brief.build.parallel import MIN_PAGES_FOR_POOL, render_bodies, render_plan
@@ -155,8 +155,6 @@ def build(
     briefs_prefix = str(config.briefs_dir) + "/"
     shared = [(str(p), d) for p, d in sorted(digests.items()) if not str(p).startswith(briefs_prefix)]
     build_key = inputs_fingerprint({}, repr((shared, drafts, str(config.output_dir), __version__)))
-    progress.step("hashing pages")
-    pages = page_digests(site, plan, build_key)
     search = config.search  # load_site turned it off when pagefind is missing
     if not search and load_config(root).search:
         progress.note(
@@ -164,7 +162,13 @@ def build(
         )
     previous = manifest.get("pages") if manifest.get("output") == str(config.output_dir) else None
     changed = plan
+    digest = digest_function(site, plan, build_key)
+    pages: dict[str, str] = {}
     if not clean and previous is not None and config.output_dir.is_dir():
+        # Which pages changed is known only from their digests; a first build makes them while
+        # rendering, on every core.
+        progress.step("hashing pages")
+        pages = {page.path: digest(page) for page in plan}
         out = str(config.output_dir)  # plain strings: this runs for every page of every build
         changed = [
             p for p in plan if previous.get(p.path) != pages[p.path] or not os.path.isfile(f"{out}/{p.path}")
@@ -189,7 +193,8 @@ def build(
             try:
                 render_bodies(renderer, progress, workers)
                 progress.step("rendering pages", len(plan))
-                render_plan(renderer, plan, staged, progress, workers)
+                made = render_plan(renderer, plan, staged, progress, workers, None if pages else digest)
+                pages = pages or made
                 for rel_path, source in static.items():
                     staged.copy(rel_path, source)
                 if search:

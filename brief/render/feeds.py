@@ -17,6 +17,7 @@ SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 BodyRenderer = Callable[[BriefPage], str]
+EntryRenderer = Callable[[BriefPage], str]
 # Characters XML 1.0 cannot carry at all; a stray one in a brief must not break every feed.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -55,8 +56,9 @@ class _Xml:
 
 
 def atom_feed(
-    config: SiteConfig, url: str, title: str, home: str, items: list[BriefPage], body: BodyRenderer
+    config: SiteConfig, url: str, title: str, home: str, items: list[BriefPage], entry: EntryRenderer
 ) -> bytes:
+    """An Atom feed; `entry` gives each item's <entry> element (see atom_entry)."""
     xml = _Xml()
     xml.open("feed", **{"xmlns": ATOM_NS, "xml:lang": config.language})
     xml.leaf("id", config.absolute_url(url))
@@ -71,26 +73,35 @@ def atom_feed(
     xml.open("author")
     xml.leaf("name", config.title)
     xml.close("author")
-    for item in items:
-        brief = item.brief
-        xml.open("entry")
-        xml.leaf("id", config.absolute_url(item.url))
-        xml.leaf("title", brief.title)
-        xml.leaf("link", rel="alternate", type="text/html", href=config.absolute_url(item.url))
-        xml.leaf("published", brief.date.isoformat())
-        xml.leaf("updated", brief.modified.isoformat())
-        for name in brief.authors:
-            xml.open("author")
-            xml.leaf("name", name)
-            xml.close("author")
-        for tag in item.tags:
-            xml.leaf("category", term=tag.name, label=tag.name)
-        if brief.summary:
-            xml.leaf("summary", brief.summary)
-        xml.leaf("content", body(item), type="html")
-        xml.close("entry")
+    xml.parts.extend(entry(item) for item in items)
     xml.close("feed")
     return xml.bytes()
+
+
+def atom_entry(config: SiteConfig, item: BriefPage, body: BodyRenderer) -> str:
+    """One brief as an Atom <entry>, the same in every feed that carries it: so the caller
+    can make it once per build, and escape each body once rather than once per feed."""
+    brief = item.brief
+    xml = _Xml()
+    xml.parts.clear()
+    xml.depth = 1
+    xml.open("entry")
+    xml.leaf("id", config.absolute_url(item.url))
+    xml.leaf("title", brief.title)
+    xml.leaf("link", rel="alternate", type="text/html", href=config.absolute_url(item.url))
+    xml.leaf("published", brief.date.isoformat())
+    xml.leaf("updated", brief.modified.isoformat())
+    for name in brief.authors:
+        xml.open("author")
+        xml.leaf("name", name)
+        xml.close("author")
+    for tag in item.tags:
+        xml.leaf("category", term=tag.name, label=tag.name)
+    if brief.summary:
+        xml.leaf("summary", brief.summary)
+    xml.leaf("content", body(item), type="html")
+    xml.close("entry")
+    return "".join(xml.parts)
 
 
 def json_feed(

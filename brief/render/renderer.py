@@ -44,6 +44,7 @@ class Renderer:
         self._strips: dict[tuple[int, int], list[Bar]] = {}
         self._assets: dict[str, str] = {}
         self._fragments: dict[tuple[str, object], Markup] = {}
+        self._entries: dict[str, str] = {}  # slug → Atom <entry>
         self.static_dirs = [theme_dir(self.config) / "static", self.config.root / "static"]
 
     def _entity_links(self, item: BriefPage) -> dict[str, tuple[str, str]]:
@@ -89,6 +90,14 @@ class Renderer:
     def forget_body(self, slug: str) -> None:
         """The brief's text changed: render its body again when next asked."""
         self._bodies.pop(slug, None)
+        self._entries.pop(slug, None)
+
+    def atom_entry(self, item: BriefPage) -> str:
+        """A brief's Atom entry, made once per build for all the feeds that carry it."""
+        entry = self._entries.get(item.brief.slug)
+        if entry is None:
+            entry = self._entries[item.brief.slug] = feeds.atom_entry(self.config, item, self.body_html)
+        return entry
 
     def add_bodies(self, rendered: list[tuple[str, str, str]]) -> None:
         """Bodies rendered elsewhere (worker processes): (slug, key, HTML)."""
@@ -150,7 +159,7 @@ class Renderer:
     def _generated(self, page: Page) -> bytes:
         config, ctx = self.config, page.context
         if page.kind == "atom":
-            return feeds.atom_feed(config, page.url, ctx["title"], ctx["home"], ctx["items"], self.body_html)
+            return feeds.atom_feed(config, page.url, ctx["title"], ctx["home"], ctx["items"], self.atom_entry)
         if page.kind == "json_feed":
             return feeds.json_feed(config, page.url, ctx["title"], ctx["home"], ctx["items"], self.body_html)
         if page.kind == "sitemap":
