@@ -17,28 +17,25 @@ from brief.render.renderer import Renderer
 from brief.site.model import BriefPage
 
 # What forked workers inherit: set just before a pool starts, never pickled.
-_JOB: tuple[Renderer, list[Any], StagedOutput | None, Callable[[Page], str] | None] | None = None
+_JOB: tuple[Renderer, list[Any], StagedOutput | None] | None = None
 CHUNK = 64
 MIN_PAGES_FOR_POOL = 400  # below this, starting processes costs more than it saves
 
 
-def _render_chunk(indexes: list[int]) -> tuple[int, int, dict[str, str]]:
+def _render_chunk(indexes: list[int]) -> tuple[int, int]:
     assert _JOB is not None
-    renderer, plan, staged, digest = _JOB
+    renderer, plan, staged = _JOB
     assert staged is not None
     written_before, unchanged_before = staged.written, staged.unchanged
-    digests = {}
     for index in indexes:
         page = plan[index]
         staged.write(page.path, renderer.render(page))
-        if digest is not None:
-            digests[page.path] = digest(page)
-    return staged.written - written_before, staged.unchanged - unchanged_before, digests
+    return staged.written - written_before, staged.unchanged - unchanged_before
 
 
 def _render_bodies(indexes: list[int]) -> list[tuple[str, str, str]]:
     assert _JOB is not None
-    renderer, items, _, _ = _JOB
+    renderer, items, _ = _JOB
     return [(items[i].brief.slug, *renderer.render_body(items[i])) for i in indexes]
 
 
@@ -56,7 +53,7 @@ def _chunks(count: int) -> list[list[int]]:
 
 
 @contextmanager
-def _forked_pool(job: tuple[Renderer, list[Any], StagedOutput | None, Any], workers: int) -> Iterator[Any]:
+def _forked_pool(job: tuple[Renderer, list[Any], StagedOutput | None], workers: int) -> Iterator[Any]:
     global _JOB
     _JOB = job
     # The site model is read-only from here on: keep the collector away from it, so that forked
@@ -110,7 +107,7 @@ def render_bodies(renderer: Renderer, progress: Progress, workers: int | None = 
             renderer.add_bodies([(item.brief.slug, *renderer.render_body(item))])
             progress.advance()
         return
-    with _forked_pool((renderer, todo, None, None), workers) as pool:
+    with _forked_pool((renderer, todo, None), workers) as pool:
         _run(
             pool,
             _render_bodies,
@@ -120,32 +117,20 @@ def render_bodies(renderer: Renderer, progress: Progress, workers: int | None = 
 
 
 def render_plan(
-    renderer: Renderer,
-    plan: list[Page],
-    staged: StagedOutput,
-    progress: Progress,
-    workers: int | None = None,
-    digest: Callable[[Page], str] | None = None,
-) -> dict[str, str]:
-    """Render every page into `staged`; with several cores, in forked worker processes.
-
-    With `digest`, each page's digest is made beside it, on the same core, and returned."""
+    renderer: Renderer, plan: list[Page], staged: StagedOutput, progress: Progress, workers: int | None = None
+) -> None:
+    """Render every page into `staged`; with several cores, in forked worker processes."""
     workers = workers or workers_available()
-    digests: dict[str, str] = {}
     if not _use_pool(workers, len(plan)):
         for page in plan:
             staged.write(page.path, renderer.render(page))
-            if digest is not None:
-                digests[page.path] = digest(page)
             progress.advance()
-        return digests
+        return
 
-    def count(result: tuple[int, int, dict[str, str]], pages: int) -> None:
+    def count(result: tuple[int, int], pages: int) -> None:
         staged.written += result[0]
         staged.unchanged += result[1]
-        digests.update(result[2])
         progress.advance(pages)
 
-    with _forked_pool((renderer, plan, staged, digest), workers) as pool:
+    with _forked_pool((renderer, plan, staged), workers) as pool:
         _run(pool, _render_chunk, len(plan), count)
-    return digests

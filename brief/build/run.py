@@ -162,13 +162,10 @@ def build(
         )
     previous = manifest.get("pages") if manifest.get("output") == str(config.output_dir) else None
     changed = plan
+    progress.step("hashing pages")
     digest = digest_function(site, plan, build_key)
-    pages: dict[str, str] = {}
+    pages = {page.path: digest(page) for page in plan}
     if not clean and previous is not None and config.output_dir.is_dir():
-        # Which pages changed is known only from their digests; a first build makes them while
-        # rendering, on every core.
-        progress.step("hashing pages")
-        pages = {page.path: digest(page) for page in plan}
         out = str(config.output_dir)  # plain strings: this runs for every page of every build
         changed = [
             p for p in plan if previous.get(p.path) != pages[p.path] or not os.path.isfile(f"{out}/{p.path}")
@@ -193,8 +190,7 @@ def build(
             try:
                 render_bodies(renderer, progress, workers)
                 progress.step("rendering pages", len(plan))
-                made = render_plan(renderer, plan, staged, progress, workers, None if pages else digest)
-                pages = pages or made
+                render_plan(renderer, plan, staged, progress, workers)
                 for rel_path, source in static.items():
                     staged.copy(rel_path, source)
                 if search:
