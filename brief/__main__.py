@@ -1,3 +1,3 @@
-from brief.cli import main
+from brief.cli import run
 
-raise SystemExit(main())
+run()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -296,3 +297,15 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"error: {type(exc).__name__}: {exc} (run with -v for details)", file=sys.stderr)
         return EXIT_FAILED
+
+
+def run() -> None:
+    """The `brief` command: main(), then exit without tearing down the heap object by object.
+
+    A large site's model is gone with the process anyway; freeing it piece by piece took 0.3 s
+    of a 3.7 s rebuild at 10,000 briefs. Output is flushed first; brief registers no exit hooks
+    of its own, and worker pools and subprocesses have finished by the time main() returns."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

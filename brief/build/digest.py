@@ -15,6 +15,7 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
+from brief.model import Brief
 from brief.render.plan import Page, Paginator
 from brief.site.model import BriefPage, Site
 from brief.site.taxonomy import Taxonomy, Term
@@ -34,6 +35,7 @@ class Digester:
         self.site = site
         self._cards: dict[int, str] = {}
         self._terms: dict[object, str] = {}
+        self._dates: dict[int, str] = {}
         dates = [p.brief.date for p in site.pages]
         self.span = (min(dates).isoformat(), max(dates).isoformat()) if dates else None
 
@@ -56,6 +58,12 @@ class Digester:
                 )
             )
             self._cards[key] = found
+        return found
+
+    def _date(self, brief: Brief) -> str:
+        found = self._dates.get(id(brief))
+        if found is None:
+            found = self._dates[id(brief)] = brief.date.isoformat()
         return found
 
     def entry(self, item: BriefPage) -> tuple[str, str]:
@@ -82,7 +90,7 @@ class Digester:
         found = self._terms.get(key)  # type: ignore[call-overload]
         if found is None:
             # The strip counts briefs per month: only their dates matter, not their text.
-            found = self._terms[key] = _hash(tuple(b.date.isoformat() for b in term.briefs))  # type: ignore[index]
+            found = self._terms[key] = _hash(tuple(self._date(b) for b in term.briefs))  # type: ignore[index]
         return found
 
     @staticmethod

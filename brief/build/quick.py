@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from brief.build.cache import BuildCache, file_digest, inputs_fingerprint
@@ -48,9 +49,14 @@ class WarmBuild:
     renderer: Renderer
     pages: dict[str, str]  # output path → digest
 
-    def __post_init__(self) -> None:
-        self._by_path = {page.brief.source_path: page for page in self.site.pages}
-        self._resolved = {path.resolve(): path for path in self.digests}
+    @cached_property
+    def _by_path(self) -> dict[str, BriefPage]:
+        return {page.brief.source_path: page for page in self.site.pages}
+
+    @cached_property
+    def _resolved(self) -> dict[Path, Path]:
+        # Made on the first quick rebuild, not by every build: resolving 10,000 paths takes time.
+        return {path.resolve(): path for path in self.digests}
 
     def page_for(self, path: Path) -> BriefPage | None:
         return self._by_path.get(relative(path, self.config.root))

@@ -8,6 +8,7 @@ import time
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from brief import __version__
 from brief.build.cache import BuildCache, file_digest, inputs_fingerprint
@@ -19,12 +20,15 @@ from brief.build.quick import WarmBuild, rebuild_text_edits
 from brief.build.search import index_site, pagefind_available
 from brief.config import SiteConfig, load_config
 from brief.content.load import brief_files, load_briefs, relative
-from brief.ingest.run import IngestReport, inbox_files, ingest
+from brief.ingest.inbox import inbox_files
 from brief.progress import Progress
 from brief.render.plan import Page, plan_pages
 from brief.render.renderer import Renderer
 from brief.render.templates import theme_dir
 from brief.site.model import Site, build_site
+
+if TYPE_CHECKING:
+    from brief.ingest.run import IngestReport
 
 
 @dataclass(repr=False)
@@ -106,6 +110,8 @@ def build(
     report = None
     config = load_config(root)
     if ingest_inbox and config.ingest.on_build and inbox_files(config):
+        from brief.ingest.run import ingest  # only now: its readers and models take time to load
+
         report = ingest(root, progress=progress, config=config)
     elif warm is not None and changed is not None and not clean and warm.drafts == drafts:
         quick = rebuild_text_edits(warm, changed, swap_lock)

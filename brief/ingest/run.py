@@ -15,14 +15,13 @@ from brief.errors import BriefError
 from brief.ingest.annotate import Annotator
 from brief.ingest.entities import get_recognizer
 from brief.ingest.entities.canonical import Catalogue
+from brief.ingest.inbox import PROCESSED, inbox_files
 from brief.ingest.model import RawArticle
 from brief.ingest.readers import SUPPORTED, read_bytes, read_html
 from brief.ingest.tags import TagRule
 from brief.ingest.write import BriefStore
 from brief.progress import Progress
 from brief.yamlfile import parse_yaml
-
-PROCESSED = "processed"
 
 
 @dataclass
@@ -68,17 +67,6 @@ def load_catalogue(config: SiteConfig) -> Catalogue:
                 field=f"entities.{index}",
             )
     return Catalogue.from_data(data)
-
-
-def inbox_files(config: SiteConfig) -> list[Path]:
-    inbox = config.inbox_dir
-    if not inbox.is_dir():
-        return []
-    return sorted(
-        p
-        for p in inbox.rglob("*")
-        if p.is_file() and not p.name.startswith(".") and PROCESSED not in p.relative_to(inbox).parts[:1]
-    )
 
 
 def _sniff_suffix(data: bytes) -> str:
