@@ -73,8 +73,11 @@ def build_taxonomy(
     for brief, names in tagged:
         for name in names:
             key = name.casefold()
-            spellings.setdefault(key, Counter())[name] += 1
-            bucket = briefs.setdefault(key, [])
+            bucket = briefs.get(key)
+            if bucket is None:  # not setdefault: it would build a Counter and a list per name
+                spellings[key] = Counter()
+                bucket = briefs[key] = []
+            spellings[key][name] += 1
             if not bucket or bucket[-1] is not brief:
                 bucket.append(brief)
 
