@@ -246,3 +246,25 @@ def test_search_in_a_real_browser(server, page):
     page.fill("#search-query", "zyxwvutsrq")
     page.wait_for_selector("#search-results .no-results", timeout=15_000)
     assert "No briefs match" in page.text_content("#search-results .no-results")
+
+
+def test_search_catches_up_after_an_edit_without_holding_the_reload(server, page):
+    root, port, _ = server
+    target = next(p for p in sorted((root / "content" / "briefs").rglob("*.md")) if "svalbard" in p.name)
+    target.write_text(target.read_text() + "\nEngineers nicknamed the relay quixotrelay.\n")
+    # The page shows the edit first (the index is rebuilt in the background, after the reload)...
+    slug_page = next(p for p in (root / "public" / "briefs").rglob("index.html") if "svalbard" in str(p))
+    wait_for(lambda: "quixotrelay" in slug_page.read_text(), 15, "the edited page")
+    # ...while the old index keeps answering, and the new one soon finds the new word.
+    deadline = time.monotonic() + 30
+    found = False
+    while time.monotonic() < deadline and not found:
+        assert get(port, "/pagefind/pagefind.js")[0] == 200
+        page.goto(f"http://127.0.0.1:{port}/search/?q=quixotrelay")
+        try:
+            page.wait_for_selector("#search-results .card", timeout=2_000)
+            found = True
+        except playwright_api.TimeoutError:
+            time.sleep(0.5)
+    assert found, "the search index never caught up with the edit"
+    assert not list((root / "public").glob(".pagefind.*"))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 import time
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +18,7 @@ from brief.build.inplace import update_in_place
 from brief.build.output import StagedOutput
 from brief.build.parallel import MIN_PAGES_FOR_POOL, render_bodies, render_plan
 from brief.build.quick import WarmBuild, rebuild_text_edits
-from brief.build.search import index_site, pagefind_available
+from brief.build.search import INDEX_DIR, index_site, pagefind_available
 from brief.config import SiteConfig, load_config
 from brief.content.load import brief_files, load_briefs, relative
 from brief.ingest.inbox import inbox_files
@@ -96,6 +97,7 @@ def build(
     warm: WarmBuild | None = None,
     changed: set[Path] | None = None,
     keep_model: bool = False,
+    index_search: bool = True,
 ) -> BuildResult:
     """Build the site at `root`. On any error the previous output is left as it was.
 
@@ -103,7 +105,9 @@ def build(
     When no input changed since the last build, nothing is rendered (`clean` forces a build).
     A long-running caller passes the last result's `warm` build and the files that `changed`
     since: edits to brief text alone are then applied without a full build. `keep_model` loads
-    the site model even when nothing changed, so that the result has a `warm` build.
+    the site model even when nothing changed, so that the result has a `warm` build. Without
+    `index_search` the search index is left as it was, for the caller to refresh (brief serve
+    does it in the background).
     """
     progress = progress or Progress(quiet=True)
     started = time.perf_counter()
@@ -116,9 +120,8 @@ def build(
     elif warm is not None and changed is not None and not clean and warm.drafts == drafts:
         quick = rebuild_text_edits(warm, changed, swap_lock)
         if quick is not None:
-            if config.search and quick.written:
-                with swap_lock or nullcontext():
-                    index_site(config.output_dir)
+            if config.search and quick.written and index_search:
+                index_site(config.output_dir, swap_lock)
             return BuildResult(
                 config,
                 warm.site,
@@ -188,9 +191,8 @@ def build(
             stale = (set(previous or {}) - set(pages)) | (set(manifest.get("static", [])) - set(static))
             written, _removed = update_in_place(config.output_dir, rendered, static, stale, swap_lock)
             unchanged = len(plan) - written
-            if search and written:
-                with swap_lock or nullcontext():
-                    index_site(config.output_dir)
+            if search and written and index_search:
+                index_site(config.output_dir, swap_lock)
         else:
             staged = StagedOutput(config.output_dir)
             try:
@@ -199,9 +201,14 @@ def build(
                 render_plan(renderer, plan, staged, progress, workers)
                 for rel_path, source in static.items():
                     staged.copy(rel_path, source)
-                if search:
+                if search and index_search:
                     progress.step("indexing for search")
                     index_site(staged.staging)
+                elif search and (config.output_dir / INDEX_DIR).is_dir():
+                    # Keep the last index until the caller makes a new one: stale beats none.
+                    shutil.copytree(
+                        config.output_dir / INDEX_DIR, staged.staging / INDEX_DIR, copy_function=os.link
+                    )
                 staged.commit(swap_lock)
             except BaseException:
                 staged.discard()
