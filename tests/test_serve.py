@@ -233,6 +233,8 @@ def test_new_raw_article_in_the_inbox_is_ingested_and_shown(server, page):
 )
 def test_search_in_a_real_browser(server, page):
     _, port, _ = server
+    # brief serve indexes in the background: the index appears shortly after the first build.
+    wait_for(lambda: get(port, "/pagefind/pagefind.js")[0] == 200, 30, "the search index")
     # "kroner" occurs in exactly one brief (the relays' cost).
     page.goto(f"http://127.0.0.1:{port}/")
     page.fill("#site-search-query", "kroner")

@@ -12,7 +12,7 @@ import watchfiles
 
 from brief.build.quick import WarmBuild
 from brief.build.run import build
-from brief.build.search import BackgroundIndexer
+from brief.build.search import INDEX_DIR, BackgroundIndexer
 from brief.config import load_config
 from brief.errors import BriefError, BuildErrors
 from brief.progress import Progress
@@ -126,7 +126,7 @@ def serve(
     progress = Progress(quiet=quiet)
     # The site model is kept in memory from the start, so that edits to a brief's text rebuild
     # only the pages that show it.
-    result = build(root, drafts=drafts, progress=progress, keep_model=True)
+    result = build(root, drafts=drafts, progress=progress, keep_model=True, index_search=False)
     say(result.summary())
     config = load_config(root)
     events = Broadcaster()
@@ -140,6 +140,8 @@ def serve(
     rebuilder.indexer = BackgroundIndexer(
         config.output_dir, swap_lock, lambda error: say(f"error: {error}", error=True)
     )
+    if result.config.search and (result.written or not (config.output_dir / INDEX_DIR).is_dir()):
+        rebuilder.indexer.request()
     stop = threading.Event()
 
     theme = theme_dir(config)
