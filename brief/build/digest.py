@@ -4,15 +4,14 @@ rendered again.
 Every value a template or feed writer reads for a page goes into its hash: the briefs it lists
 (their front-matter's hash; for a brief's own page and feeds, their text's too), the URLs and
 names of the terms it links, pagination, neighbouring periods. What every page shares
-(templates, theme, static files, site.yml, brief's version) is hashed once into the build key. The incremental
-tests compare incremental output with clean builds byte for byte over random edit sequences,
-which is what keeps this list honest.
+(templates, theme, static files, site.yml, brief's version) is hashed once into the build key.
+The incremental tests compare incremental output with clean builds byte for byte over random
+edit sequences, which is what keeps this list honest.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from typing import Any
 
 from brief.model import Brief
@@ -175,8 +174,7 @@ def page_digest(digester: Digester, page: Page, build_key: str, sitemap: tuple =
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
 
 
-def digest_function(site: Site, plan: list[Page], build_key: str) -> Callable[[Page], str]:
-    """page → its digest, for pages of `plan`; each worker process can call it for its share."""
+def page_digests(site: Site, plan: list[Page], build_key: str) -> dict[str, str]:
     digester = Digester(site)
     sitemap = tuple((p.url, p.lastmod.isoformat() if p.lastmod else None) for p in plan if p.in_sitemap)
-    return lambda page: page_digest(digester, page, build_key, sitemap)
+    return {page.path: page_digest(digester, page, build_key, sitemap) for page in plan}

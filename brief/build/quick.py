@@ -66,16 +66,11 @@ class WarmBuild:
         return self._resolved.get(path.resolve())
 
 
-@dataclass
-class QuickResult:
-    rendered: int
-    written: int
-
-
 def rebuild_text_edits(
     warm: WarmBuild, changed: set[Path], lock: AbstractContextManager | None = None
-) -> QuickResult | None:
-    """Apply edits to brief bodies; None when `changed` holds anything else."""
+) -> int | None:
+    """Apply edits to brief bodies and say how many files were written; None when `changed`
+    holds anything else."""
     config = warm.config
     digests = dict(warm.digests)
     edited: list[tuple[BriefPage, Brief, str | None]] = []
@@ -121,4 +116,4 @@ def rebuild_text_edits(
     # Only the manifest: briefs and bodies stored earlier are checked against file hashes when
     # read, so a stale entry is re-parsed, never trusted.
     warm.cache.save_manifest()
-    return QuickResult(len(rendered), written)
+    return written

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from brief import __version__
 from brief.build.cache import BuildCache, file_digest, inputs_fingerprint
-from brief.build.digest import digest_function
+from brief.build.digest import page_digests
 from brief.build.inplace import update_in_place
 from brief.build.output import StagedOutput
 from brief.build.parallel import MIN_PAGES_FOR_POOL, render_bodies, render_plan
@@ -118,17 +118,17 @@ def build(
 
         report = ingest(root, progress=progress, config=config)
     elif warm is not None and changed is not None and not clean and warm.drafts == drafts:
-        quick = rebuild_text_edits(warm, changed, swap_lock)
+        quick = rebuild_text_edits(warm, changed, swap_lock)  # files written, or None
         if quick is not None:
-            if config.search and quick.written and index_search:
+            if config.search and quick and index_search:
                 index_site(config.output_dir, swap_lock)
             return BuildResult(
                 config,
                 warm.site,
                 warm.plan,
                 time.perf_counter() - started,
-                quick.written,
-                len(warm.plan) - quick.written,
+                quick,
+                len(warm.plan) - quick,
                 warm.cache.manifest["counts"],
                 warm=warm,
             )
@@ -172,8 +172,7 @@ def build(
     previous = manifest.get("pages") if manifest.get("output") == str(config.output_dir) else None
     changed = plan
     progress.step("hashing pages")
-    digest = digest_function(site, plan, build_key)
-    pages = {page.path: digest(page) for page in plan}
+    pages = page_digests(site, plan, build_key)
     if not clean and previous is not None and config.output_dir.is_dir():
         out = str(config.output_dir)  # plain strings: this runs for every page of every build
         changed = [

@@ -39,7 +39,7 @@ class Renderer:
         )
         self._span = month_span([p.brief for p in site.pages], self.config.zone)
         self._bodies: dict[str, str] = {}  # slug → HTML, checked for this build
-        # slug → (body key, HTML), from earlier builds and this one: see body_key.
+        # slug → (body key, HTML), from earlier builds and this one: see _key_and_links.
         self.stored_bodies: dict[str, tuple[str, str]] = stored_bodies if stored_bodies is not None else {}
         self._strips: dict[tuple[int, int], list[Bar]] = {}
         self._assets: dict[str, str] = {}
@@ -58,21 +58,23 @@ class Renderer:
                 links.setdefault(surface, target)
         return links
 
-    def body_key(self, item: BriefPage, links: dict[str, tuple[str, str]]) -> str:
-        """What a rendered body depends on: the brief's file, its entity links, the HTML switch."""
+    def _key_and_links(self, item: BriefPage) -> tuple[str, dict[str, tuple[str, str]]]:
+        """What a rendered body depends on (the brief's file, its entity links, the HTML switch)
+        as one key, and the links."""
+        links = self._entity_links(item)
         text = f"{item.brief.content_hash}|{self.config.unsafe_html}|{sorted(links.items())}"
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return hashlib.sha256(text.encode("utf-8")).hexdigest(), links
 
     def stored_body(self, item: BriefPage) -> tuple[str, str | None]:
         """(body key, HTML from an earlier build if it is still right, else None)."""
-        key = self.body_key(item, self._entity_links(item))
+        key, _ = self._key_and_links(item)
         stored = self.stored_bodies.get(item.brief.slug)
         return key, stored[1] if stored is not None and stored[0] == key else None
 
     def render_body(self, item: BriefPage) -> tuple[str, str]:
         """(body key, HTML): the markdown rendered, first mention of each entity linked."""
-        links = self._entity_links(item)
-        return self.body_key(item, links), self.markdown.render(item.brief.body, {"entity_links": links})
+        key, links = self._key_and_links(item)
+        return key, self.markdown.render(item.brief.body, {"entity_links": links})
 
     def body_html(self, item: BriefPage) -> str:
         """The brief's body as HTML: rendered once per build, and only when its file or its links
@@ -80,9 +82,12 @@ class Renderer:
         slug = item.brief.slug
         html = self._bodies.get(slug)
         if html is None:
-            key, html = self.stored_body(item)
-            if html is None:
-                key, html = self.render_body(item)
+            key, links = self._key_and_links(item)
+            stored = self.stored_bodies.get(slug)
+            if stored is not None and stored[0] == key:
+                html = stored[1]
+            else:
+                html = self.markdown.render(item.brief.body, {"entity_links": links})
                 self.stored_bodies[slug] = (key, html)
             self._bodies[slug] = html
         return html
