@@ -6,8 +6,11 @@
 Each build runs in a fresh process (`brief build`) so peak memory (ru_maxrss of the child) is
 its own. Steps: cold (no output, no cache), no-change rebuild, one brief's body edited, one
 brief added; then, in one process that keeps its build as `brief serve` does, one brief's text
-edited. Ratios are against Hugo on the same content in the same run, when `hugo` is on PATH;
-Pelican (tags, authors and period archives: it has no custom taxonomies) runs on small sizes.
+edited. Ratios are against Hugo on the same content in the same run, when `hugo` is on PATH,
+twice: with templates that show what brief's default theme shows on the same page set
+(`bench/hugo_theme/`), and with bare templates (a title and links, no archives or feeds of
+brief's kind), which is a floor for Hugo rather than a like-for-like build. Pelican (tags,
+authors and period archives: it has no custom taxonomies) runs on small sizes.
 
     python bench/build_bench.py --briefs 1000,10000,50000   # growth: cost per 1,000 briefs
 """
@@ -48,6 +51,15 @@ def run(command: list[str], cwd: Path) -> tuple[float, float, str]:
 
 def count_files(folder: Path, suffix: str = "") -> int:
     return sum(1 for p in folder.rglob(f"*{suffix}") if p.is_file())
+
+
+def hugo_files(folder: Path) -> str:
+    """Pages Hugo wrote, apart from the redirect it adds for each list's /page/1/."""
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    redirects = sum(
+        1 for p in files if p.name == "index.html" and p.parent.name == "1" and p.parent.parent.name == "page"
+    )
+    return f"{len(files) - redirects} + {redirects} redirects"
 
 
 # One brief's text edited in a process that keeps its last build, as `brief serve` does.
@@ -103,41 +115,111 @@ def brief_steps(site: Path) -> list[list[object]]:
     return rows
 
 
-def hugo_site(site: Path, target: Path) -> Path:
-    """The same briefs as a Hugo site: tags and the three entity kinds as taxonomies, year and
-    month archives as list pages, pagination by 20."""
-    (target / "content" / "posts").mkdir(parents=True)
-    (target / "layouts" / "_default").mkdir(parents=True)
-    (target / "hugo.toml").write_text(
-        'baseURL = "https://archive.example.org/"\ntitle = "Synthetic"\n[pagination]\n  pagerSize = 20\n'
-        "[taxonomies]\n  tag = 'tags'\n  person = 'people'\n"
-        "  organization = 'organizations'\n  place = 'places'\n"
-    )
-    layouts = target / "layouts" / "_default"
-    (layouts / "baseof.html").write_text(
-        '<!DOCTYPE html><html><body>{{ block "main" . }}{{ end }}</body></html>'
-    )
-    (layouts / "single.html").write_text('{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}{{ end }}')
-    (layouts / "list.html").write_text(
-        '{{ define "main" }}<h1>{{ .Title }}</h1>{{ range .Paginator.Pages }}'
-        '<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}{{ end }}'
-    )
-    (layouts / "terms.html").write_text(
-        '{{ define "main" }}{{ range .Data.Terms }}{{ .Page.Title }}{{ end }}{{ end }}'
-    )
+HUGO_THEME = Path(__file__).resolve().parent / "hugo_theme"
+
+HUGO_CONFIG = """baseURL = "https://archive.example.org/"
+title = "Synthetic archive"
+enableRobotsTXT = true
+[pagination]
+  pagerSize = 20
+[taxonomies]
+  tag = "tags"
+  person = "people"
+  organization = "organizations"
+  place = "places"
+"""
+
+# The rest of brief's page set: authors, outlets and day archives as taxonomies (year and month
+# archives are sections), feeds of 20 items for the site, each tag and each entity, a JSON feed,
+# and related briefs from the entities they share. Related content is Hugo's slowest part here:
+# at 10,000 briefs it took 101 s with tags as an index too, and 82 s with entities only but
+# without cardinalityThreshold (which drops entities carried by over 1 % of pages; brief instead
+# looks at each entity's 30 briefs nearest in time), so Hugo gets the fastest setting (about 32 s).
+HUGO_EQUIVALENT_CONFIG = """  author = "authors"
+  source = "sources"
+  day = "days"
+[services.rss]
+  limit = 20
+[outputs]
+  home = ["html", "rss", "json"]
+  section = ["html"]
+  taxonomy = ["html"]
+  term = ["html", "rss"]
+[related]
+  includeNewer = true
+  threshold = 1
+  toLower = false
+  [[related.indices]]
+    name = "people"
+    weight = 100
+    cardinalityThreshold = 1
+  [[related.indices]]
+    name = "organizations"
+    weight = 100
+    cardinalityThreshold = 1
+  [[related.indices]]
+    name = "places"
+    weight = 100
+    cardinalityThreshold = 1
+"""
+
+HUGO_MINIMAL_LAYOUTS = {
+    "baseof.html": '<!DOCTYPE html><html><body>{{ block "main" . }}{{ end }}</body></html>',
+    "single.html": '{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}{{ end }}',
+    "list.html": '{{ define "main" }}<h1>{{ .Title }}</h1>{{ range .Paginator.Pages }}'
+    '<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}{{ end }}',
+    "terms.html": '{{ define "main" }}{{ range .Data.Terms }}{{ .Page.Title }}{{ end }}{{ end }}',
+}
+
+
+def hugo_site(site: Path, target: Path, equivalent: bool) -> Path:
+    """The same briefs as a Hugo site: tags and the three entity kinds as taxonomies.
+
+    `equivalent` gives Hugo brief's whole page set and templates that show what the default
+    theme shows (`bench/hugo_theme/`: cards with summary and tags on every list, related briefs,
+    entity pages grouped by month with a density strip and the entities seen most often with
+    them, full-text feeds); otherwise bare templates (a title and links) over briefs and
+    taxonomy pages only, a floor for what Hugo can do."""
     import yaml
 
-    for path in (site / "content" / "briefs").rglob("*.md"):
-        text = path.read_text(encoding="utf-8")
-        _, front, body = text.split("---\n", 2)
+    (target / "content" / "briefs").mkdir(parents=True)
+    config = HUGO_CONFIG + (HUGO_EQUIVALENT_CONFIG if equivalent else "")
+    (target / "hugo.toml").write_text(config)
+    if equivalent:
+        shutil.copytree(HUGO_THEME / "layouts", target / "layouts")
+        for taxonomy in ("authors", "sources", "days"):  # brief has no feeds for these
+            (target / "content" / taxonomy).mkdir()
+            (target / "content" / taxonomy / "_index.md").write_text(
+                "---\ncascade:\n  outputs: [html]\noutputs: [html]\n---\n"
+            )
+    else:
+        (target / "layouts" / "_default").mkdir(parents=True)
+        for name, text in HUGO_MINIMAL_LAYOUTS.items():
+            (target / "layouts" / "_default" / name).write_text(text)
+
+    briefs = site / "content" / "briefs"
+    for path in briefs.rglob("*.md"):
+        _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
         data = yaml.safe_load(front)
-        entities = data.pop("entities", {})
-        data.update({k: v for k, v in entities.items()})
-        data.pop("source", None)
-        out = target / "content" / "posts" / path.relative_to(site / "content" / "briefs")
+        data.update(data.pop("entities", {}))
+        source = data.pop("source", None)
+        if equivalent:
+            data["sources"] = [source["name"]] if source else []
+            data["days"] = [data["date"][:10]]
+        out = target / "content" / "briefs" / path.relative_to(briefs)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text("---\n" + yaml.safe_dump(data, allow_unicode=True) + "---\n" + body, encoding="utf-8")
+    if equivalent:  # year and month archives: a section per folder
+        for folder in (target / "content" / "briefs").rglob("*"):
+            if folder.is_dir():
+                parts = folder.relative_to(target / "content" / "briefs").parts
+                title = parts[0] if len(parts) == 1 else f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+                (folder / "_index.md").write_text(f"---\ntitle: '{title}'\n---\n")
+        (target / "content" / "briefs" / "_index.md").write_text("---\ntitle: Timeline\n---\n")
     return target
+
+
+MONTHS = "January February March April May June July August September October November December".split()
 
 
 def pelican_site(site: Path, target: Path) -> Path:
@@ -178,15 +260,18 @@ def bench_size(briefs: int, folder: Path, args: argparse.Namespace) -> list[list
     rows = brief_steps(site)
     hugo = shutil.which("hugo") or shutil.which("hugo", path=str(Path(sys.executable).parent))
     if hugo and not args.quick:
-        hsite = hugo_site(site, folder / "hugo")
-        seconds, peak, _ = run([hugo, "--quiet"], hsite)
-        rows.append(
-            ["hugo", "cold build", count_files(hsite / "public"), f"{seconds:.2f}", f"{peak:.0f}", ""]
-        )
-        hugo_cold = seconds
-        seconds, peak, _ = run([hugo, "--quiet"], hsite)
-        rows.append(["hugo", "no-change rebuild", "", f"{seconds:.2f}", f"{peak:.0f}", ""])
-        rows[0][-1] = f"{float(rows[0][3]) / hugo_cold:.2f}× Hugo"
+        ratios = []
+        for equivalent in (True, False):
+            name = "hugo, same pages" if equivalent else "hugo, bare templates"
+            hsite = hugo_site(site, folder / ("hugo" if equivalent else "hugo-bare"), equivalent)
+            seconds, peak, _ = run([hugo, "--quiet"], hsite)
+            files = hugo_files(hsite / "public")
+            rows.append([name, "cold build", files, f"{seconds:.2f}", f"{peak:.0f}", ""])
+            ratios.append(f"{float(rows[0][3]) / seconds:.2f}× {name}")
+            if equivalent:
+                seconds, peak, _ = run([hugo, "--quiet"], hsite)
+                rows.append([name, "no-change rebuild", "", f"{seconds:.2f}", f"{peak:.0f}", ""])
+        rows[0][-1] = "; ".join(ratios)
     pelican = shutil.which("pelican") or shutil.which("pelican", path=str(Path(sys.executable).parent))
     if pelican and not args.quick and briefs <= args.pelican_max:
         psite = pelican_site(site, folder / "pelican")
