@@ -226,3 +226,51 @@ def test_a_text_edit_in_a_warm_process_rewrites_only_the_pages_showing_the_text(
     target.write_text(target.read_text().replace("title: ", "title: Changed ", 1))
     third = build(example_copy, warm=second.warm, changed={target})
     assert third.warm is not second.warm
+
+
+def test_a_text_edit_in_a_new_process_rewrites_only_the_pages_showing_the_text(example_copy, tmp_path):
+    """`brief build` after editing a brief's text puts the new body into the last build's files
+    (build.quick.splice_text_edits) instead of building the site model again."""
+    age_everything(example_copy)
+    build(example_copy)
+    out = example_copy / "public"
+    age_everything(out)
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file() and "pagefind" not in p.parts}
+    target = next((example_copy / "content" / "briefs").rglob("harwick-ban-lifted.md"))
+    original = target.read_text()
+    target.write_text(original + "\nA spliced paragraph with *emphasis* & Marta Lindqvist.\n")
+    result = build(example_copy)
+    assert result.text_edits == 1 and result.summary().startswith("updated the text of 1 brief in ")
+    rewritten = {p.relative_to(out).as_posix() for p in before if p.stat().st_mtime_ns != before[p]}
+    assert "briefs/2025/08/harwick-ban-lifted/index.html" in rewritten
+    assert all(
+        r.endswith((".xml", ".json")) for r in rewritten - {"briefs/2025/08/harwick-ban-lifted/index.html"}
+    )
+    assert snapshot(out) == clean_build_of(example_copy, tmp_path)
+    # The text put back in a build that is a full one (another brief retitled): the pages that
+    # were spliced have no digest to match, so they are rendered again, not kept as spliced.
+    other = next(p for p in (example_copy / "content" / "briefs").rglob("*.md") if p != target)
+    other.write_text(other.read_text().replace("title: ", "title: Retitled ", 1))
+    target.write_text(original)
+    assert build(example_copy).text_edits == 0
+    assert snapshot(out) == clean_build_of(example_copy, tmp_path)
+    # Splicing twice in a row works from what the first splice stored.
+    for n in range(2):
+        target.write_text(original + f"\nSplice {n}.\n")
+        assert build(example_copy).text_edits == 1
+    assert snapshot(out) == clean_build_of(example_copy, tmp_path)
+
+
+def test_text_edits_take_the_full_build_when_the_site_has_its_own_templates(example_copy, tmp_path):
+    """A template may show the text in ways a splice cannot follow (a word count, an excerpt)."""
+    templates = example_copy / "templates"
+    templates.mkdir()
+    (templates / "brief.html").write_text(
+        '{% extends "theme:brief.html" %}{% block main %}<p>{{ item.brief.body|wordcount }} words</p>'
+        "{{ super() }}{% endblock %}"
+    )
+    build(example_copy)
+    target = next((example_copy / "content" / "briefs").rglob("harwick-ban-lifted.md"))
+    target.write_text(target.read_text() + "\nFour more words here.\n")
+    assert build(example_copy).text_edits == 0
+    assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)

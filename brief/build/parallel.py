@@ -13,7 +13,7 @@ from typing import Any
 from brief.build.output import StagedOutput
 from brief.progress import Progress
 from brief.render.plan import Page
-from brief.render.renderer import Renderer
+from brief.render.renderer import Renderer, StoredBody
 from brief.site.model import BriefPage
 
 # What forked workers inherit: set just before a pool starts, never pickled.
@@ -33,10 +33,10 @@ def _render_chunk(indexes: list[int]) -> tuple[int, int]:
     return staged.written - written_before, staged.unchanged - unchanged_before
 
 
-def _render_bodies(indexes: list[int]) -> list[tuple[str, str, str]]:
+def _render_bodies(indexes: list[int]) -> list[tuple[str, StoredBody]]:
     assert _JOB is not None
     renderer, items, _ = _JOB
-    return [(items[i].brief.slug, *renderer.render_body(items[i])) for i in indexes]
+    return [(items[i].brief.slug, renderer.render_body(items[i])) for i in indexes]
 
 
 def workers_available() -> int:
@@ -97,17 +97,17 @@ def render_bodies(renderer: Renderer, progress: Progress, workers: int | None = 
     workers = workers or workers_available()
     todo: list[BriefPage] = []
     for item in renderer.site.pages:
-        key, html = renderer.stored_body(item)
-        if html is None:
-            todo.append(item)
+        stored, still_right = renderer.stored_body(item)
+        if still_right:
+            renderer.add_bodies([(item.brief.slug, stored)])
         else:
-            renderer.add_bodies([(item.brief.slug, key, html)])
+            todo.append(item)
     if not todo:
         return
     progress.step("rendering markdown", len(todo))
     if not _use_pool(workers, len(todo)):
         for item in todo:
-            renderer.add_bodies([(item.brief.slug, *renderer.render_body(item))])
+            renderer.add_bodies([(item.brief.slug, renderer.render_body(item))])
             progress.advance()
         return
     with _forked_pool((renderer, todo, None), workers) as pool:

@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from brief import __version__
-from brief.build.cache import BuildCache, file_digest, inputs_fingerprint
+from brief.build.cache import BuildCache, inputs_fingerprint
 from brief.build.digest import page_digests
 from brief.build.inplace import update_in_place
 from brief.build.output import StagedOutput
 from brief.build.parallel import MIN_PAGES_FOR_POOL, render_bodies, render_plan
-from brief.build.quick import WarmBuild, rebuild_text_edits
+from brief.build.quick import WarmBuild, rebuild_text_edits, splice_text_edits, text_index
 from brief.build.search import INDEX_DIR, index_site, pagefind_available
 from brief.config import SiteConfig, load_config
 from brief.content.load import brief_files, load_briefs, relative
@@ -25,7 +25,7 @@ from brief.ingest.inbox import inbox_files
 from brief.progress import Progress
 from brief.render.plan import Page, plan_pages
 from brief.render.renderer import Renderer
-from brief.render.templates import theme_dir
+from brief.render.templates import theme_dir, uses_bundled_templates
 from brief.site.model import Site, build_site
 
 if TYPE_CHECKING:
@@ -44,12 +44,19 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     ingest: IngestReport | None = None
     warm: WarmBuild | None = None  # this build, kept for a quick rebuild (see build.quick)
+    text_edits: int = 0  # briefs whose new text was put into the last build's files
 
     @property
     def up_to_date(self) -> bool:
-        return self.site is None
+        return self.site is None and not self.text_edits
 
     def summary(self) -> str:
+        if self.text_edits:
+            briefs = f"{self.text_edits} brief{'s' if self.text_edits != 1 else ''}"
+            return (
+                f"updated the text of {briefs} in {self.written} file{'s' if self.written != 1 else ''}"
+                f" ({self.counts}) in {self.seconds:.2f} s"
+            )
         if self.up_to_date:
             return f"up to date: {self.counts}, nothing changed since the last build ({self.seconds:.2f} s)"
         return f"built {self.counts} in {self.seconds:.2f} s"
@@ -137,7 +144,7 @@ def build(
     if clean:
         cache.clear()
     brief_paths = brief_files(config.briefs_dir)
-    digests = {path: file_digest(path) for path in _input_files(config, brief_paths)}
+    digests = cache.file_digests(_input_files(config, brief_paths))
     fingerprint_extra = f"{drafts}|{config.output_dir}|{theme_dir(config)}"
     fingerprint = inputs_fingerprint(digests, fingerprint_extra)
     manifest = cache.manifest
@@ -150,6 +157,19 @@ def build(
         return BuildResult(
             config, None, [], time.perf_counter() - started, 0, 0, manifest["counts"], ingest=report
         )
+    if not clean and not keep_model and warm is None:
+        spliced = splice_text_edits(config, cache, digests, fingerprint_extra, swap_lock)
+        if spliced is not None:
+            edited, written = spliced
+            if config.search and written and index_search and pagefind_available():
+                progress.step("indexing for search")
+                index_site(config.output_dir, swap_lock)
+            progress.done()
+            seconds = time.perf_counter() - started
+            counts = manifest["counts"]
+            return BuildResult(
+                config, None, [], seconds, written, 0, counts, ingest=report, text_edits=edited
+            )
 
     site = load_site(root, drafts, progress, cache, digests, brief_paths)
     config = site.config
@@ -158,7 +178,6 @@ def build(
     progress.step("planning pages")
     plan = plan_pages(site)
     stored_bodies = cache.load_bodies() if not clean else {}
-    bodies_before = {slug: key for slug, (key, _) in stored_bodies.items()}
     renderer = Renderer(site, plan, stored_bodies)
     static = renderer.static_files()
     briefs_prefix = str(config.briefs_dir) + "/"
@@ -215,10 +234,14 @@ def build(
             written, unchanged = staged.written, staged.unchanged
     finally:
         progress.done()
+    # Where each brief's text shows, for the next build to splice text edits in (see build.quick).
+    texts, texts_digest = text_index(plan) if uses_bundled_templates(config) else ({}, "")
     entities = sum(len(t) for t in site.entities.values())
     counts = f"{len(plan)} pages ({len(site.pages)} briefs, {len(site.tags)} tags, {entities} entities)"
     cache.manifest = {
         "fingerprint": fingerprint,
+        "extra": fingerprint_extra,
+        "texts": texts_digest,
         "counts": counts,
         "witness": "sitemap.xml",
         "pages": pages,
@@ -227,11 +250,12 @@ def build(
     }
     progress.step("saving the build cache")
     try:
-        cache.save(keep={relative(p, config.root) for p in brief_paths})
         slugs = {item.brief.slug for item in site.pages}
         bodies = {slug: entry for slug, entry in renderer.stored_bodies.items() if slug in slugs}
-        if {slug: key for slug, (key, _) in bodies.items()} != bodies_before:
-            cache.save_bodies(bodies)
+        cache.save_bodies(bodies)
+        if texts_digest != manifest.get("texts"):
+            cache.save_texts(texts, texts_digest)
+        cache.save(keep={relative(p, config.root) for p in brief_paths})  # the manifest last
     except OSError as error:
         progress.note(f"warning: cannot write the build cache ({error}); the next build starts afresh")
     progress.done()

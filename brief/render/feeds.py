@@ -22,6 +22,11 @@ EntryRenderer = Callable[[BriefPage], str]
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+def xml_text(text: str) -> str:
+    """`text` as the content of an XML element: characters XML forbids dropped, the rest escaped."""
+    return escape(_NOT_XML.sub("", text))
+
+
 class _Xml:
     """A small XML writer: escaping and indentation always the same, much faster than
     building an ElementTree for thousands of feeds."""
@@ -47,9 +52,7 @@ class _Xml:
         if text is None:
             self.parts.append(f"{indent}<{tag}{self._attrs(attrs)} />\n")
         else:
-            self.parts.append(
-                f"{indent}<{tag}{self._attrs(attrs)}>{escape(_NOT_XML.sub('', text))}</{tag}>\n"
-            )
+            self.parts.append(f"{indent}<{tag}{self._attrs(attrs)}>{xml_text(text)}</{tag}>\n")
 
     def bytes(self) -> bytes:
         return "".join(self.parts).encode("utf-8")

@@ -18,12 +18,21 @@ from brief.render.templates import make_environment, template_error, theme_dir
 from brief.site.model import BriefPage, Site
 from brief.site.timeline import Bar, density, month_span
 
+EntityLinks = dict[str, tuple[str, str]]  # a name as written → (URL, CSS class)
+StoredBody = tuple[str, str, EntityLinks]  # (body key, HTML, the entity links it was made with)
+
+
+def body_key(content_hash: str, unsafe_html: bool, links: EntityLinks) -> str:
+    """What a rendered body depends on (the brief's file, its entity links, the HTML switch)."""
+    text = f"{content_hash}|{unsafe_html}|{sorted(links.items())}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
 
 class Renderer:
     """Holds what every page shares: the Jinja environment, markdown, rendered bodies."""
 
     def __init__(
-        self, site: Site, plan: list[Page], stored_bodies: dict[str, tuple[str, str]] | None = None
+        self, site: Site, plan: list[Page], stored_bodies: dict[str, StoredBody] | None = None
     ) -> None:
         self.site = site
         self.config: SiteConfig = site.config
@@ -39,16 +48,16 @@ class Renderer:
         )
         self._span = month_span([p.brief for p in site.pages], self.config.zone)
         self._bodies: dict[str, str] = {}  # slug → HTML, checked for this build
-        # slug → (body key, HTML), from earlier builds and this one: see _key_and_links.
-        self.stored_bodies: dict[str, tuple[str, str]] = stored_bodies if stored_bodies is not None else {}
+        # slug → (body key, HTML, entity links), from earlier builds and this one.
+        self.stored_bodies: dict[str, StoredBody] = stored_bodies if stored_bodies is not None else {}
         self._strips: dict[tuple[int, int], list[Bar]] = {}
         self._assets: dict[str, str] = {}
         self._fragments: dict[tuple[str, object], Markup] = {}
         self._entries: dict[str, str] = {}  # slug → Atom <entry>
         self.static_dirs = [theme_dir(self.config) / "static", self.config.root / "static"]
 
-    def _entity_links(self, item: BriefPage) -> dict[str, tuple[str, str]]:
-        links: dict[str, tuple[str, str]] = {}
+    def _entity_links(self, item: BriefPage) -> EntityLinks:
+        links: EntityLinks = {}
         for ref in item.brief.entities:
             term = self.site.entities[ref.kind].find(ref.name)
             if term is None:
@@ -58,23 +67,23 @@ class Renderer:
                 links.setdefault(surface, target)
         return links
 
-    def _key_and_links(self, item: BriefPage) -> tuple[str, dict[str, tuple[str, str]]]:
-        """What a rendered body depends on (the brief's file, its entity links, the HTML switch)
-        as one key, and the links."""
+    def _key_and_links(self, item: BriefPage) -> tuple[str, EntityLinks]:
         links = self._entity_links(item)
-        text = f"{item.brief.content_hash}|{self.config.unsafe_html}|{sorted(links.items())}"
-        return hashlib.sha256(text.encode("utf-8")).hexdigest(), links
+        return body_key(item.brief.content_hash, self.config.unsafe_html, links), links
 
-    def stored_body(self, item: BriefPage) -> tuple[str, str | None]:
-        """(body key, HTML from an earlier build if it is still right, else None)."""
-        key, _ = self._key_and_links(item)
-        stored = self.stored_bodies.get(item.brief.slug)
-        return key, stored[1] if stored is not None and stored[0] == key else None
-
-    def render_body(self, item: BriefPage) -> tuple[str, str]:
-        """(body key, HTML): the markdown rendered, first mention of each entity linked."""
+    def stored_body(self, item: BriefPage) -> tuple[StoredBody, bool]:
+        """(the brief's body as stored by an earlier build, True) if it is still right, else
+        (its key and links with no HTML, False)."""
         key, links = self._key_and_links(item)
-        return key, self.markdown.render(item.brief.body, {"entity_links": links})
+        stored = self.stored_bodies.get(item.brief.slug)
+        if stored is not None and stored[0] == key:
+            return stored, True
+        return (key, "", links), False
+
+    def render_body(self, item: BriefPage) -> StoredBody:
+        """The markdown rendered, first mention of each entity linked."""
+        key, links = self._key_and_links(item)
+        return key, self.markdown.render(item.brief.body, {"entity_links": links}), links
 
     def body_html(self, item: BriefPage) -> str:
         """The brief's body as HTML: rendered once per build, and only when its file or its links
@@ -88,7 +97,7 @@ class Renderer:
                 html = stored[1]
             else:
                 html = self.markdown.render(item.brief.body, {"entity_links": links})
-                self.stored_bodies[slug] = (key, html)
+                self.stored_bodies[slug] = (key, html, links)
             self._bodies[slug] = html
         return html
 
@@ -104,11 +113,11 @@ class Renderer:
             entry = self._entries[item.brief.slug] = feeds.atom_entry(self.config, item, self.body_html)
         return entry
 
-    def add_bodies(self, rendered: list[tuple[str, str, str]]) -> None:
-        """Bodies rendered elsewhere (worker processes): (slug, key, HTML)."""
-        for slug, key, html in rendered:
-            self.stored_bodies[slug] = (key, html)
-            self._bodies[slug] = html
+    def add_bodies(self, bodies: list[tuple[str, StoredBody]]) -> None:
+        """Bodies checked or rendered elsewhere (worker processes), by slug."""
+        for slug, stored in bodies:
+            self.stored_bodies[slug] = stored
+            self._bodies[slug] = stored[1]
 
     def partial_cached(self, name: str, key: object, **context: object) -> Markup:
         """Template `name` rendered with `context` once per build for each `key` (Hugo's
