@@ -43,7 +43,7 @@ class BuildCache:
     """Files each read only when a build needs them: `manifest.pickle` (the inputs' fingerprint
     and every page's digest: all a build with nothing new reads), `briefs.pickle` (parsed briefs
     by file hash, and the site-model relations in `memo`, see build_site), `bodies/NN.pickle`
-    (rendered bodies, see Renderer.body_html) and `texts.pickle` (see build.quick)."""
+    (rendered bodies, see Renderer.body_html) and `texts.pickle` (see build.splice)."""
 
     def __init__(self, root: Path, key: str) -> None:
         self.root = root
@@ -148,7 +148,7 @@ class BuildCache:
                 self._body_keys[shard] = keys
 
     def load_texts(self) -> tuple[dict[str, Any], str | None]:
-        """Which files show each brief's text (source path → quick.TextRecord), and its digest."""
+        """Which files show each brief's text (source path → splice.TextRecord), and its digest."""
         stored = self._read("texts.pickle")
         return stored.get("texts", {}), stored.get("digest")
 

@@ -17,8 +17,9 @@ from brief.build.digest import page_digests
 from brief.build.inplace import update_in_place
 from brief.build.output import StagedOutput
 from brief.build.parallel import MIN_PAGES_FOR_POOL, render_bodies, render_plan
-from brief.build.quick import WarmBuild, rebuild_text_edits, splice_text_edits, text_index
+from brief.build.quick import WarmBuild, rebuild_text_edits
 from brief.build.search import INDEX_DIR, index_site, pagefind_available
+from brief.build.splice import splice_text_edits, text_index
 from brief.config import SiteConfig, load_config
 from brief.content.load import brief_files, load_briefs, relative
 from brief.ingest.inbox import inbox_files
@@ -234,7 +235,7 @@ def build(
             written, unchanged = staged.written, staged.unchanged
     finally:
         progress.done()
-    # Where each brief's text shows, for the next build to splice text edits in (see build.quick).
+    # Where each brief's text shows, for the next build to splice text edits in (build.splice).
     texts, texts_digest = text_index(plan) if uses_bundled_templates(config) else ({}, "")
     entities = sum(len(t) for t in site.entities.values())
     counts = f"{len(plan)} pages ({len(site.pages)} briefs, {len(site.tags)} tags, {entities} entities)"

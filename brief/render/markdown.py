@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+
+EntityLinks = dict[str, tuple[str, str]]  # a name as written → (URL, CSS class)
+
+
+def body_key(content_hash: str, unsafe_html: bool, links: EntityLinks) -> str:
+    """What a rendered body depends on (the brief's file, its entity links, the HTML switch)."""
+    text = f"{content_hash}|{unsafe_html}|{sorted(links.items())}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def make_markdown(unsafe_html: bool = False) -> MarkdownIt:

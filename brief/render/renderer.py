@@ -12,20 +12,13 @@ from brief.config import SiteConfig
 from brief.errors import BriefError
 from brief.model import ENTITY_KIND_SINGULAR
 from brief.render import feeds
-from brief.render.markdown import make_markdown
+from brief.render.markdown import EntityLinks, body_key, make_markdown
 from brief.render.plan import Page
 from brief.render.templates import make_environment, template_error, theme_dir
 from brief.site.model import BriefPage, Site
 from brief.site.timeline import Bar, density, month_span
 
-EntityLinks = dict[str, tuple[str, str]]  # a name as written → (URL, CSS class)
 StoredBody = tuple[str, str, EntityLinks]  # (body key, HTML, the entity links it was made with)
-
-
-def body_key(content_hash: str, unsafe_html: bool, links: EntityLinks) -> str:
-    """What a rendered body depends on (the brief's file, its entity links, the HTML switch)."""
-    text = f"{content_hash}|{unsafe_html}|{sorted(links.items())}"
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class Renderer:
