@@ -274,3 +274,48 @@ def test_text_edits_take_the_full_build_when_the_site_has_its_own_templates(exam
     target.write_text(target.read_text() + "\nFour more words here.\n")
     assert build(example_copy).text_edits == 0
     assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
+
+
+def test_a_build_stopped_while_replacing_files_is_repaired_even_if_the_edit_is_undone(
+    example_copy, tmp_path, monkeypatch
+):
+    """Updates in place replace files one by one. If the process dies between two, and the
+    brief is then put back as it was, the next build must not take the old digests at their word."""
+    import brief.build.inplace as inplace
+
+    age_everything(example_copy)
+    build(example_copy)
+    target = next((example_copy / "content" / "briefs").rglob("harwick-ban-lifted.md"))
+    original = target.read_text()
+    target.write_text(original + "\nA paragraph that half arrives.\n")
+    replace, calls = inplace._replace, []
+
+    def dies_on_the_second_file(path, data):
+        calls.append(path)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # as if the process were killed
+        return replace(path, data)
+
+    monkeypatch.setattr(inplace, "_replace", dies_on_the_second_file)
+    with pytest.raises(KeyboardInterrupt):
+        build(example_copy)
+    monkeypatch.setattr(inplace, "_replace", replace)
+    out = example_copy / "public"
+    assert (
+        "A paragraph that half arrives." in (out / "briefs/2025/08/harwick-ban-lifted/index.html").read_text()
+    )
+    target.write_text(original)
+    build(example_copy)
+    assert snapshot(out) == clean_build_of(example_copy, tmp_path)
+
+
+def test_brief_build_splices_after_brief_serve_edited_the_same_brief(example_copy, tmp_path):
+    """brief serve stores the bodies it renders, so the next `brief build` splices from them."""
+    first = build(example_copy, keep_model=True)
+    target = next((example_copy / "content" / "briefs").rglob("harwick-ban-lifted.md"))
+    original = target.read_text()
+    target.write_text(original + "\nAdded while serving.\n")
+    assert build(example_copy, warm=first.warm, changed={target}).warm is first.warm
+    target.write_text(original + "\nAdded while serving, then changed after.\n")
+    assert build(example_copy).text_edits == 1
+    assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)

@@ -179,6 +179,17 @@ class BuildCache:
         # The manifest last: it vouches for the output, so it must not outlive a failed save.
         self.save_manifest()
 
+    def forget_pages(self, paths: Iterable[str]) -> None:
+        """Say, before output files are replaced one by one, that they, the inputs and the stored
+        bodies are no longer vouched for. If the build stops midway, the next one must neither
+        keep a mix because the inputs were put back as they were (old fingerprint and digests)
+        nor splice text into it (build.splice); the caller restores `texts` when done."""
+        pages = self.manifest.get("pages", {})
+        for path in paths:
+            pages.pop(path, None)
+        self.manifest["fingerprint"] = self.manifest["texts"] = ""
+        self.save_manifest()
+
     def save_manifest(self) -> None:
         if self._files:
             self.manifest["files"], self.manifest["checked_ns"] = self._files, self._checked_ns

@@ -95,18 +95,25 @@ def rebuild_text_edits(
         warm.cache.put(new.source_path, digest, new)
     digester = Digester(warm.site)
     rendered: dict[str, bytes] = {}
+    page_digests: dict[str, str] = {}
     for planned in warm.plan:
         if not any(item.brief.slug in slugs for item in briefs_with_text(planned)):
             continue
         digest = page_digest(digester, planned, warm.build_key)
         if digest != warm.pages.get(planned.path):
             rendered[planned.path] = warm.renderer.render(planned)
-            warm.pages[planned.path] = digest
+            page_digests[planned.path] = digest
+    manifest = warm.cache.manifest
+    texts = manifest.get("texts", "")
+    warm.cache.forget_pages(rendered)
     written, _ = update_in_place(config.output_dir, rendered, {}, set(), lock)
+    warm.pages.update(page_digests)
     warm.digests = digests
-    warm.cache.manifest["fingerprint"] = inputs_fingerprint(digests, warm.fingerprint_extra)
-    warm.cache.manifest["pages"] = warm.pages
-    # Only the manifest: briefs and bodies stored earlier are checked against file hashes when
-    # read, so a stale entry is re-parsed, never trusted.
+    # The new bodies, so that a later `brief build` can splice into these pages. Parsed briefs
+    # are not saved: briefs.pickle is checked against file hashes when read.
+    shown = {page.brief.slug for page in warm.site.pages}
+    warm.cache.save_bodies({s: b for s, b in warm.renderer.stored_bodies.items() if s in shown})
+    manifest["fingerprint"] = inputs_fingerprint(digests, warm.fingerprint_extra)
+    manifest["pages"], manifest["texts"] = warm.pages, texts
     warm.cache.save_manifest()
     return written

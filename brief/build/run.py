@@ -208,6 +208,7 @@ def build(
                 rendered[page.path] = renderer.render(page)
                 progress.advance()
             stale = (set(previous or {}) - set(pages)) | (set(manifest.get("static", [])) - set(static))
+            cache.forget_pages(rendered.keys() | stale)
             written, _removed = update_in_place(config.output_dir, rendered, static, stale, swap_lock)
             unchanged = len(plan) - written
             if search and written and index_search:

@@ -30,11 +30,13 @@ from brief.render.feeds import xml_text
 from brief.render.markdown import body_key, make_markdown
 from brief.render.plan import Page, briefs_with_text
 
-# How a body appears in each kind of page that shows it.
+# How a body appears in each kind of page that shows it, with what surrounds it there (in the
+# default theme's brief.html, in feeds.atom_entry and feeds.json_feed): a body is then never
+# taken for the start of a longer one.
 _BODY_AS: dict[str, Callable[[str], str]] = {
-    "brief": lambda html: html,
-    "atom": xml_text,
-    "json_feed": lambda html: json.dumps(html, ensure_ascii=False),
+    "brief": lambda html: f'<div class="body">\n{html}\n  </div>',
+    "atom": lambda html: f'<content type="html">{xml_text(html)}</content>',
+    "json_feed": lambda html: f'"content_html": {json.dumps(html, ensure_ascii=False)},',
 }
 
 # (front-matter hash, slug, ((output path, page kind), ...)) of one brief.
@@ -113,15 +115,16 @@ def splice_text_edits(
             files[rel_path] = files[rel_path].replace(old, new)
         bodies[slug] = (body_key(brief.content_hash, config.unsafe_html, links), new_html, links)
 
+    # The spliced pages get no digest (making one needs the site model): the next full build
+    # renders them again rather than trusting them.
+    cache.forget_pages(files)
     written, _ = update_in_place(
         config.output_dir, {p: t.encode("utf-8") for p, t in files.items()}, {}, set(), lock
     )
     # Parsed briefs are not saved: briefs.pickle is checked against file hashes when read, so the
     # edited files are simply parsed again by the next full build.
     cache.save_bodies(bodies, whole=False)
-    pages = manifest["pages"]
-    for rel_path in files:
-        pages[rel_path] = ""  # no digest made: the next full build renders these pages again
     manifest["fingerprint"] = inputs_fingerprint(digests, fingerprint_extra)
+    manifest["texts"] = texts_digest
     cache.save_manifest()
     return len(edits), written
