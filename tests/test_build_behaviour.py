@@ -246,9 +246,11 @@ def test_help_for_every_command(capsys):
 
 
 def test_without_pagefind_no_search_is_emitted(site, monkeypatch):
+    import brief.build.full as full
     import brief.build.run as run
 
-    monkeypatch.setattr(run, "pagefind_available", lambda: False)
+    for module in (run, full):
+        monkeypatch.setattr(module, "pagefind_available", lambda: False)
     site.brief("a.md", brief_text("A"))
     site.build()
     assert not (site.out / "search").exists() and not (site.out / "pagefind").exists()

@@ -14,9 +14,10 @@ from brief.model import ENTITY_KIND_SINGULAR
 from brief.render import feeds
 from brief.render.markdown import EntityLinks, body_key, make_markdown
 from brief.render.plan import Page
-from brief.render.templates import make_environment, template_error, theme_dir
+from brief.render.templates import make_environment, template_error
 from brief.site.model import BriefPage, Site
 from brief.site.timeline import Bar, density, month_span
+from brief.themes import theme_dir
 
 StoredBody = tuple[str, str, EntityLinks]  # (body key, HTML, the entity links it was made with)
 

@@ -8,41 +8,16 @@ from collections.abc import Iterable
 from datetime import datetime
 from functools import lru_cache
 from operator import attrgetter
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import jinja2
 
 from brief.config import SiteConfig
 from brief.errors import BriefError
+from brief.themes import theme_dir
 
 if TYPE_CHECKING:
     from brief.site.model import BriefPage
-
-PACKAGE_THEMES = Path(__file__).resolve().parent.parent / "themes"
-REPO_THEMES = Path(__file__).resolve().parent.parent.parent / "themes"
-
-
-def uses_bundled_templates(config: SiteConfig) -> bool:
-    """True when every template comes from the default theme installed with brief: no site
-    templates/ and no themes/default/ of the site's own."""
-    bundled = {PACKAGE_THEMES / "default", REPO_THEMES / "default"}
-    templates = config.templates_dir
-    return theme_dir(config) in bundled and not (templates.is_dir() and any(templates.iterdir()))
-
-
-def theme_dir(config: SiteConfig) -> Path:
-    """The site's own themes/NAME, else the one installed with brief."""
-    for base in (config.root / "themes", PACKAGE_THEMES, REPO_THEMES):
-        candidate = base / config.theme
-        if (candidate / "templates").is_dir():
-            return candidate
-    raise BriefError(
-        f"theme {config.theme!r} not found",
-        path=config.root / "site.yml",
-        field="theme",
-        hint=f"create themes/{config.theme}/templates/ or use theme: default",
-    )
 
 
 def make_environment(config: SiteConfig) -> jinja2.Environment:

@@ -16,9 +16,9 @@ from brief.build.search import INDEX_DIR, BackgroundIndexer
 from brief.config import load_config
 from brief.errors import BriefError, BuildErrors
 from brief.progress import Progress
-from brief.render.templates import theme_dir
 from brief.serve.events import Broadcaster
 from brief.serve.server import PreviewServer
+from brief.themes import theme_dir
 
 
 def _error_payload(error: BaseException) -> dict:
