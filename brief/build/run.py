@@ -107,7 +107,7 @@ def build(
     if not clean and not keep_model and warm is None:
         from brief.build.splice import splice_text_edits
 
-        spliced = splice_text_edits(config, cache, digests, fingerprint_extra, swap_lock)
+        spliced = splice_text_edits(config, cache, digests, fingerprint, fingerprint_extra, swap_lock)
         if spliced is not None:
             edited, written = spliced
             if config.search and written and index_search and pagefind_available():

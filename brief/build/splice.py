@@ -20,7 +20,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
 
-from brief.build.cache import BuildCache, inputs_fingerprint
+from brief.build.cache import BuildCache
 from brief.build.inplace import update_in_place
 from brief.config import SiteConfig
 from brief.content.load import read_brief, relative
@@ -59,11 +59,13 @@ def splice_text_edits(
     config: SiteConfig,
     cache: BuildCache,
     digests: dict[Path, str | None],
+    fingerprint: str,
     fingerprint_extra: str,
     lock: AbstractContextManager | None = None,
 ) -> tuple[int, int] | None:
     """Put the new text of edited briefs into the files the last build wrote; (briefs edited,
-    files written), or None when the edits are not text alone (see the module's docstring)."""
+    files written), or None when the edits are not text alone (see the module's docstring).
+    `fingerprint` is the inputs' as the caller made it from `digests` and `fingerprint_extra`."""
     manifest = cache.manifest
     known = manifest.get("files", {})
     if (
@@ -124,7 +126,7 @@ def splice_text_edits(
     # Parsed briefs are not saved: briefs.pickle is checked against file hashes when read, so the
     # edited files are simply parsed again by the next full build.
     cache.save_bodies(bodies, whole=False)
-    manifest["fingerprint"] = inputs_fingerprint(digests, fingerprint_extra)
+    manifest["fingerprint"] = fingerprint
     manifest["texts"] = texts_digest
     cache.save_manifest()
     return len(edits), written
