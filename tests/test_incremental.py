@@ -319,3 +319,19 @@ def test_brief_build_splices_after_brief_serve_edited_the_same_brief(example_cop
     target.write_text(original + "\nAdded while serving, then changed after.\n")
     assert build(example_copy).text_edits == 1
     assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
+
+
+def test_an_unwritable_cache_stops_an_update_in_place_before_any_file_is_touched(example_copy):
+    age_everything(example_copy)
+    build(example_copy)
+    before = snapshot(example_copy / "public")
+    target = next((example_copy / "content" / "briefs").rglob("harwick-ban-lifted.md"))
+    target.write_text(target.read_text() + "\nA paragraph the cache cannot vouch for.\n")
+    blocker = example_copy / ".brief-cache" / "unsaved-pages"
+    blocker.mkdir()  # as root, permissions would not stop the write: a folder does
+    with pytest.raises(BriefError) as caught:
+        build(example_copy)
+    assert "cannot write the build cache" in str(caught.value) and "unsaved-pages" in str(caught.value)
+    assert snapshot(example_copy / "public") == before
+    blocker.rmdir()
+    assert build(example_copy).text_edits == 1

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from brief import __version__
+from brief.errors import BriefError
 from brief.model import Brief
 
 CACHE_DIR = ".brief-cache"
@@ -193,9 +194,16 @@ class BuildCache:
         nor splice text into it (build.splice); the caller restores `texts` when done. A small
         file says so until the manifest is saved: rewriting the manifest costs 0.15 s at 50k."""
         paths = list(paths)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with open(self.folder / UNSAVED, "a", encoding="utf-8") as handle:
-            handle.write("".join(f"{path}\n" for path in paths))
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with open(self.folder / UNSAVED, "a", encoding="utf-8") as handle:
+                handle.write("".join(f"{path}\n" for path in paths))
+        except OSError as error:  # before any output file is touched: nothing is half-written
+            raise BriefError(
+                f"cannot write the build cache: {error.strerror}",
+                path=self.folder / UNSAVED,
+                hint=f"make {CACHE_DIR}/ writable, or delete it",
+            ) from None
         self._distrust(paths)
 
     def _distrust(self, paths: list[str]) -> None:
