@@ -78,6 +78,7 @@ def full_build(
 ) -> BuildResult:
     """Build what changed since the build `cache` describes (everything when `clean`)."""
     manifest = cache.manifest
+    texts_stored = manifest.get("texts")  # before forget_pages clears it: what texts.pickle holds
     site = load_site(root, drafts, progress, cache, digests, brief_paths)
     config = site.config
     for warning in site.warnings:
@@ -161,7 +162,7 @@ def full_build(
         slugs = {item.brief.slug for item in site.pages}
         bodies = {slug: entry for slug, entry in renderer.stored_bodies.items() if slug in slugs}
         cache.save_bodies(bodies)
-        if texts_digest != manifest.get("texts"):
+        if texts_digest != texts_stored:
             cache.save_texts(texts, texts_digest)
         cache.save(keep={relative(p, config.root) for p in brief_paths})  # the manifest last
     except OSError as error:

@@ -86,11 +86,11 @@ def splice_text_edits(
     if not changed or texts_digest != manifest["texts"]:
         return None
     records = [texts.get(relative(path, config.root)) for path in changed]
-    bodies = cache.load_bodies(record[1] for record in records if record is not None)
+    if None in records:
+        return None  # not only briefs shown on the site: site.yml, a template, a draft
+    bodies = cache.load_bodies(record[1] for record in records)
     edits: list[tuple[Brief, TextRecord]] = []  # new brief, and what the last build knew of it
     for path, record in zip(changed, records, strict=True):
-        if record is None:
-            return None  # not a brief shown on the site: site.yml, a template, a draft
         try:
             brief = read_brief(path, config.root, config.zone)
         except BriefError:
