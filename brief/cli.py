@@ -156,6 +156,43 @@ def _say(args: argparse.Namespace, line: str) -> None:
         print(line, flush=True)
 
 
+def _shown(path: Path | str, site: Path) -> str:
+    """A path as every message shows it: relative to the site when it lies inside it."""
+    text = str(path)
+    if not os.path.isabs(text):
+        return text
+    try:
+        return str(Path(text).relative_to(site.resolve()))
+    except ValueError:
+        return text
+
+
+def _error(error: BriefError, site: Path) -> None:
+    if error.path is not None:
+        error.path = _shown(error.path, site)
+    print(f"error: {error}", file=sys.stderr)
+
+
+# What each ingest outcome did to the file, as the per-file lines say it (dry run: would ...).
+_INGEST_VERBS = {
+    "written": ("wrote", "would write"),
+    "duplicate": ("wrote (also reported by another outlet)", "would write (also reported)"),
+    "updated": ("updated", "would update"),
+    "incoming": ("kept the hand-edited brief; wrote the new version to", "would write beside it"),
+}
+
+
+def _report_ingest(args: argparse.Namespace, report: object, dry_run: bool = False) -> None:
+    from brief.ingest.run import IngestReport
+
+    assert isinstance(report, IngestReport)
+    for error in report.failed:
+        _error(error, args.site)
+    for outcome, (done, would) in _INGEST_VERBS.items():
+        for path in report.outcomes[outcome]:
+            _say(args, f"{would if dry_run else done} {_shown(path, args.site)}")
+
+
 def _build(args: argparse.Namespace) -> int:
     from brief.build.run import build
 
@@ -163,8 +200,7 @@ def _build(args: argparse.Namespace) -> int:
         args.site, drafts=args.drafts, progress=_progress(args), clean=args.clean, workers=args.jobs
     )
     if result.ingest is not None and result.ingest.articles:
-        for error in result.ingest.failed:
-            print(f"error: {error}", file=sys.stderr)
+        _report_ingest(args, result.ingest)
         _say(args, result.ingest.summary())
     _say(args, result.summary() + f" → {result.config.output_dir}")
     return EXIT_FAILED if result.ingest is not None and result.ingest.failed else EXIT_OK
@@ -191,8 +227,7 @@ def _ingest(args: argparse.Namespace) -> int:
         progress=_progress(args),
         config=config,
     )
-    for error in report.failed:
-        print(f"error: {error}", file=sys.stderr)
+    _report_ingest(args, report, dry_run=args.dry_run)
     _say(args, report.summary() + (" (dry run: nothing written)" if args.dry_run else ""))
     return EXIT_FAILED if report.failed else EXIT_OK
 
@@ -280,13 +315,13 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except BuildErrors as exc:
         for error in exc.errors:
-            print(f"error: {error}", file=sys.stderr)
+            _error(error, getattr(args, "site", Path(".")))
         print(f"failed: {len(exc.errors)} error(s); nothing was written", file=sys.stderr)
         return EXIT_FAILED
     except BriefError as exc:
         if args.verbose:
             traceback.print_exc()
-        print(f"error: {exc}", file=sys.stderr)
+        _error(exc, getattr(args, "site", Path(".")))
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -21,17 +21,27 @@ _Loader.yaml_implicit_resolvers = {
 
 from brief.errors import BriefError  # noqa: E402
 
+# Aliases let a few lines of YAML stand for a structure of billions of values ("billion laughs"):
+# PyYAML shares the aliased objects, but everything that walks the result pays for each one.
+MAX_EXPANDED_VALUES = 100_000
+
 
 def parse_yaml(text: str, path: Path | str, first_line: int = 1) -> Any:
     """Parse YAML text that starts at `first_line` of `path`; syntax errors carry the line."""
     try:
-        return yaml.load(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        # A scanner error is found where the scanner gave up (often the next line, or the end
+        # of the file); the token it was scanning, its context, starts on the faulty line.
+        if isinstance(exc, yaml.scanner.ScannerError) and exc.context_mark is not None:
+            mark = exc.context_mark
         line = first_line + mark.line if mark else first_line
         problem = exc.problem or exc.context or "invalid YAML"
         if exc.context and exc.context_mark and exc.problem and exc.context_mark.line != mark.line:
             problem += f", {exc.context} that starts on line {first_line + exc.context_mark.line}"
+        elif exc.context and exc.problem and mark is exc.context_mark:
+            problem += f" {exc.context}"
         raise BriefError(
             f"invalid YAML: {problem}",
             path=path,
@@ -39,7 +49,35 @@ def parse_yaml(text: str, path: Path | str, first_line: int = 1) -> Any:
             hint="check indentation, colons and quotes",
         ) from None
     except yaml.YAMLError as exc:
-        raise BriefError(f"invalid YAML: {exc}", path=path, line=first_line) from None
+        raise BriefError(f"invalid YAML: {excerpt(str(exc))}", path=path, line=first_line) from None
+    if "*" in text and _expanded_size(data) > MAX_EXPANDED_VALUES:
+        raise BriefError(
+            f"YAML aliases expand to over {MAX_EXPANDED_VALUES:,} values",
+            path=path,
+            line=first_line,
+            hint="write the values out, or use fewer nested aliases",
+        )
+    return data
+
+
+def _expanded_size(data: Any) -> int:
+    """How many values `data` holds once aliases are expanded, counting no further than the cap."""
+    count, stack = 0, [data]
+    while stack and count <= MAX_EXPANDED_VALUES:
+        value = stack.pop()
+        count += 1
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return count
+
+
+def excerpt(text: str, limit: int = 80) -> str:
+    """A value quoted in an error line: one line, at most `limit` characters."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def line_of(text: str, keys: tuple[str | int, ...], first_line: int = 1) -> int:

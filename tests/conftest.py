@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import http.server
 import shutil
+import signal
+import subprocess
+import sys
 import textwrap
 import threading
 from contextlib import contextmanager
@@ -108,3 +111,37 @@ def static_server(folder: Path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def server(example_copy):
+    """`brief serve` on the example site, on a free port of 127.0.0.1; yields (site, port, process)."""
+    from tests.serving import free_port, get, wait_for
+
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "brief", "serve", "--site", str(example_copy), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+
+        def answers() -> bool:
+            try:
+                return get(port, "/")[0] == 200
+            except OSError:
+                return False
+
+        wait_for(answers, 30, "the server to answer")
+        yield example_copy, port, process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        out, err = process.communicate()
+        print("server output:", out, err, sep="\n")

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import http.client
 import importlib.util
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -16,68 +11,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.serving import get, wait_for
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the test extra)")
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="Debian's chromium is not installed (apt-get install chromium)"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(predicate, timeout: float = 15.0, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def get(port: int, path: str) -> tuple[int, dict, bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-    try:
-        connection.putrequest("GET", path, skip_accept_encoding=True)
-        connection.endheaders()
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
-
-
-@pytest.fixture
-def server(example_copy):
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "brief", "serve", "--site", str(example_copy), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-
-        def answers() -> bool:
-            try:
-                return get(port, "/")[0] == 200
-            except OSError:
-                return False
-
-        wait_for(answers, 30, "the server to answer")
-        yield example_copy, port, process
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        out, err = process.communicate()
-        print("server output:", out, err, sep="\n")
 
 
 @pytest.fixture
@@ -154,65 +93,6 @@ def test_css_change_swaps_the_stylesheet_without_a_reload(server, page):
     )
     page.wait_for_function("getComputedStyle(document.body).outlineWidth === '7px'", timeout=15_000)
     assert page.evaluate("window.__sameDocument") == "yes"
-
-
-def test_paths_outside_the_output_are_never_served(server, tmp_path):
-    site, port, _ = server
-    secret = site / "secret.txt"
-    secret.write_text("do not serve")
-    (site / "public" / "escape").symlink_to(site)
-    for path in (
-        "/../secret.txt",
-        "/%2e%2e/secret.txt",
-        "/%2E%2E/%2E%2E/etc/passwd",
-        "/..%2fsecret.txt",
-        "/static/../../secret.txt",
-        "//etc/passwd",
-        "/%5c..%5csecret.txt",
-        "/escape/secret.txt",
-        "/index.html%00.txt",
-    ):
-        status, _, body = get(port, path)
-        assert status in (400, 404), (path, status)
-        assert b"do not serve" not in body and b"root:" not in body
-
-
-def test_content_types_index_and_404(server):
-    _, port, _ = server
-    expectations = {
-        "/": "text/html",
-        "/static/style.css": "text/css",
-        "/feed.xml": "application/atom+xml",
-        "/feed.json": "application/feed+json",
-        "/sitemap.xml": "application/xml",
-        "/robots.txt": "text/plain",
-    }
-    for path, kind in expectations.items():
-        status, headers, _ = get(port, path)
-        assert status == 200 and headers["Content-Type"].startswith(kind), (path, headers["Content-Type"])
-    status, headers, _ = get(port, "/tags")
-    assert status == 301 and headers["Location"] == "/tags/"
-    status, _, body = get(port, "/no/such/page/")
-    assert status == 404 and b"Page not found" in body
-
-
-def test_ctrl_c_stops_cleanly(server):
-    _, port, process = server
-    process.send_signal(signal.SIGINT)
-    assert process.wait(timeout=10) == 0
-    out, err = process.communicate()
-    assert "Traceback" not in err and "stopped" in out
-    with pytest.raises(OSError):
-        get(port, "/")
-
-
-def test_binds_to_loopback_by_default(server):
-    _, port, _ = server
-    addresses = [a for a in (socket.gethostbyname(socket.gethostname()),) if not a.startswith("127.")]
-    for address in addresses:
-        with socket.socket() as sock:
-            sock.settimeout(1)
-            assert sock.connect_ex((address, port)) != 0
 
 
 def test_new_raw_article_in_the_inbox_is_ingested_and_shown(server, page):

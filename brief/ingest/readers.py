@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from datetime import datetime, tzinfo
 from pathlib import Path
+from typing import Any
 
 from brief.errors import BriefError
 from brief.ingest.decode import check_size, decode
@@ -191,6 +192,23 @@ def _html_dates(tree, zone: tzinfo) -> tuple[datetime | None, datetime | None]:
     return first(_META_DATE_KEYS), first(_META_UPDATED_KEYS)
 
 
+def canonical_url(tree: Any, fetched_from: str | None) -> str | None:
+    """The address the page gives for itself (<link rel=canonical>, else og:url), made absolute
+    against the address it was fetched from. A mirror, a proxy or a local test server serves the
+    page from elsewhere; the canonical address is what identifies the article."""
+    from urllib.parse import urljoin
+
+    for xpath in ('//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content'):
+        for value in tree.xpath(xpath):
+            try:
+                candidate = urljoin(fetched_from or "", str(value).strip())
+            except ValueError:  # a malformed address, such as http://[bad/
+                continue
+            if candidate.startswith(("http://", "https://")):
+                return candidate
+    return None
+
+
 def read_html(data: bytes, origin: str, zone: tzinfo, url: str | None = None) -> RawArticle:
     check_size(data, origin)
     import lxml.html
@@ -226,7 +244,7 @@ def read_html(data: bytes, origin: str, zone: tzinfo, url: str | None = None) ->
 
         found = find_date(tree, url=url, extensive_search=True, original_date=True)
         published = parse_date_text(found, zone) if found else None
-    page_url = url or document.url
+    page_url = canonical_url(tree, url) or url or document.url
     if page_url:
         published, updated = in_home_zone(published, page_url), in_home_zone(updated, page_url)
     outlet = None

@@ -195,8 +195,6 @@ def ingest(
                         file_failed = True
                         continue
                     report.outcomes[outcome].append(path)
-                    if outcome == "incoming":
-                        progress.note(f"{path}: the brief was edited by hand; the new version is beside it")
         except BriefError as error:
             if error.path is None:
                 error.path = item

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import ipaddress
 import queue
 import threading
 from pathlib import Path
@@ -15,9 +16,35 @@ INJECTION = b'<script src="/__brief__/reload.js"></script>'
 HEARTBEAT_SECONDS = 10.0
 
 
+def _host_name(header: str) -> str:
+    """The name in a Host header, without its port: `[::1]:8000` → `::1`, `a.b:80` → `a.b`."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1 : header.find("]")] if "]" in header else header
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+def allowed_host(header: str | None, bound: str) -> bool:
+    """A DNS-rebinding page reaches the preview under its own domain name, so only names that
+    can only mean this machine are answered: the bound host, localhost, and IP literals (an
+    attacker's page cannot make a browser send an IP as the Host of a page on its domain)."""
+    if header is None:
+        return True  # HTTP/1.0 clients send none; a browser always does
+    name = _host_name(header)
+    if name in ("localhost", bound.lower()) or name.endswith(".localhost"):
+        return True
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
 class PreviewServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default backlog of 5 made a burst of 60 connections wait 8-9 s.
+    request_queue_size = 128
 
     def __init__(
         self, address: tuple[str, int], output: Path, events: Broadcaster, swap_lock: threading.RLock
@@ -40,6 +67,9 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         self.do_GET(head=True)
 
     def do_GET(self, head: bool = False) -> None:
+        if not allowed_host(self.headers.get("Host"), self.server.server_address[0]):
+            self._send(421, b"unknown host name", "text/plain; charset=utf-8", head)
+            return
         if self.path.startswith("/__brief__/"):
             self._internal(head)
             return
