@@ -254,19 +254,25 @@ def test_same_article_twice_gives_one_brief(site):
     assert len(briefs(site)) == 1
 
 
+def _record(url: str, date: str, text: str, title: str = "Morning briefing") -> str:
+    return json.dumps({"title": title, "url": url, "date": date, "source": "Harbour Post", "text": text})
+
+
 def test_edited_brief_is_never_overwritten(site):
-    raw = site.root / "bridge.txt"
-    raw.write_text(SCRAPE)
+    raw = site.root / "bridge.json"
+    url = "https://harbour-post.example/2025/03/bridge"
+    text = SCRAPE.split("Advertisement")[1].split("Share this")[0]
+    raw.write_text(_record(url, "2025-03-03T09:15:00Z", text))
     ingest(site.root, [str(raw)])
     [path] = briefs(site)
-    # Unedited: a corrected article replaces the brief.
-    raw.write_text(SCRAPE.replace("$40 million", "$45 million"))
+    # Unedited: a corrected article from the same source replaces the brief.
+    raw.write_text(_record(url, "2025-03-03T09:15:00Z", text + "\n\nA replacement could cost $45 million."))
     report = ingest(site.root, [str(raw)])
     assert report.outcomes["updated"] == [path] and "$45 million" in path.read_text()
     # Edited by a person: the new version goes beside it.
     edited = path.read_text().replace("rerouted", "diverted")
     path.write_text(edited)
-    raw.write_text(SCRAPE.replace("$40 million", "$50 million"))
+    raw.write_text(_record(url, "2025-03-03T09:15:00Z", text + "\n\nA replacement could cost $50 million."))
     report = ingest(site.root, [str(raw)])
     incoming = path.with_name(path.stem + ".incoming.md")
     assert report.outcomes["incoming"] == [incoming]
@@ -274,6 +280,40 @@ def test_edited_brief_is_never_overwritten(site):
     assert "$50 million" in incoming.read_text()
     site.build()  # the .incoming.md file is not a second brief
     assert len(list(site.out.glob("briefs/**/index.html"))) == 1
+
+
+def test_same_headline_different_article_keeps_both(site):
+    """A daily column: one headline, two articles. The second must never replace the first."""
+    first, second = site.root / "first.json", site.root / "second.json"
+    first.write_text(
+        _record(
+            "https://harbour-post.example/2025/03/03/briefing",
+            "2025-03-03T06:00:00Z",
+            "Ferries to the outer islands were cancelled after the storm damaged the pier. " * 3,
+        )
+    )
+    second.write_text(
+        _record(
+            "https://harbour-post.example/2025/03/10/briefing",
+            "2025-03-10T06:00:00Z",
+            "The council approved a new budget for school meals in a late vote. " * 3,
+        )
+    )
+    ingest(site.root, [str(first)])
+    report = ingest(site.root, [str(second)])
+    assert len(report.outcomes["written"]) == 1 and not report.outcomes["updated"]
+    texts = sorted(p.read_text() for p in briefs(site))
+    assert len(texts) == 2
+    assert any("Ferries" in t for t in texts) and any("school meals" in t for t in texts)
+    assert sorted(p.stem for p in briefs(site)) == ["morning-briefing", "morning-briefing-2"]
+    # Without URLs, a source is its raw text: a different text is a different article.
+    third = site.root / "third.txt"
+    third.write_text(
+        "Morning briefing\n\nPublished: 06:00 GMT, 3 March 2025\n\n"
+        "Dockworkers voted to accept a pay offer after two weeks of talks with the port. " * 3
+    )
+    ingest(site.root, [str(third)])
+    assert len(briefs(site)) == 3
 
 
 def test_bad_inputs_are_reported_and_the_rest_ingested(site, capsys):

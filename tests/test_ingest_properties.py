@@ -60,3 +60,48 @@ def test_truncated_and_mutated_articles(data, suffix):
         position = data.draw(st.integers(0, len(raw) - 1))
         raw[position] = data.draw(st.integers(0, 255))
     run_reader(bytes(raw), suffix)
+
+
+HEADLINES = ["Morning briefing", "Live updates", "Markets today"]
+TOPICS = [
+    "Ferries to the outer islands were cancelled after the storm damaged the pier.",
+    "The council approved a new budget for school meals in a late vote.",
+    "Dockworkers voted to accept a pay offer after two weeks of talks with the port.",
+    "A new library opened in the old customs house with a reading room for children.",
+]
+record = st.fixed_dictionaries(
+    {
+        "title": st.sampled_from(HEADLINES),
+        "url": st.one_of(st.none(), st.sampled_from([f"https://post.example/{n}" for n in range(4)])),
+        "date": st.sampled_from(["2025-03-03T06:00:00Z", "2025-03-10T06:00:00Z", "2025-04-01"]),
+        "text": st.lists(st.sampled_from(TOPICS), min_size=2, max_size=4).map(" ".join),
+    }
+)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(records=st.lists(record, min_size=1, max_size=6))
+def test_one_brief_per_distinct_source_whatever_the_headlines(records, tmp_path_factory):
+    """An article is known by its source (its URL, else its raw record), never by its headline:
+    however headlines, dates and texts collide, ingest keeps one brief per source."""
+    import hashlib
+    import json
+
+    from brief.ingest.run import ingest
+
+    root = tmp_path_factory.mktemp("site")
+    (root / "site.yml").write_text("ingest: {backend: rules}\n")
+    lines = []
+    for item in records:
+        lines.append(json.dumps({k: v for k, v in item.items() if v is not None}))
+    sources = {
+        item["url"] or hashlib.sha256(line.encode()).hexdigest()
+        for item, line in zip(records, lines, strict=True)
+    }
+    for line in lines:  # one record at a time, as a user adds exports over the weeks
+        path = root / "record.json"
+        path.write_text(line)
+        report = ingest(root, [str(path)])
+        assert not report.failed, report.failed
+    briefs = [p for p in (root / "content" / "briefs").rglob("*.md") if not p.name.endswith(".incoming.md")]
+    assert len(briefs) == len(sources)

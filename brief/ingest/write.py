@@ -105,7 +105,6 @@ class Known:
     path: Path
     raw_sha256: str | None
     url: str | None
-    outlet: str | None = None
 
 
 class BriefStore:
@@ -117,7 +116,6 @@ class BriefStore:
         self.by_raw: dict[str, Known] = {}
         self.by_url: dict[str, Known] = {}
         self.by_slug: dict[str, Known] = {}
-        self.by_path: dict[Path, Known] = {}
         self.similar = SimilarIndex()
         for path in brief_files(briefs_dir):
             body = ""
@@ -130,12 +128,10 @@ class BriefStore:
                 front = {}
             source = front.get("source")
             url = source.get("url") if isinstance(source, dict) else None
-            outlet = source.get("name") if isinstance(source, dict) else source
             known = Known(
                 path,
                 front.get("raw_sha256") if isinstance(front.get("raw_sha256"), str) else None,
                 url if isinstance(url, str) else None,
-                outlet if isinstance(outlet, str) else None,
             )
             slug = slugify(front["slug"]) if isinstance(front.get("slug"), str) else path.stem
             self._index(known, slug)
@@ -148,40 +144,37 @@ class BriefStore:
         if known.url:
             self.by_url[known.url] = known
         self.by_slug[slug] = known
-        self.by_path[known.path] = known
 
     def save(self, article: Annotated, dry_run: bool = False) -> tuple[str, Path]:
-        """Write the brief; returns (outcome, path): written, updated, unchanged or incoming."""
+        """Write the brief; returns (outcome, path): written, duplicate, updated, unchanged or incoming.
+
+        An article is known by its source: its canonical URL, else the hash of its raw input.
+        Its headline only names the file, so a different article with a taken headline gets a
+        free slug and never replaces the brief that has it."""
         raw_hash = article.raw.raw_sha256
         if raw_hash in self.by_raw:
             return "unchanged", self.by_raw[raw_hash].path
         text = render(article, self.zone)
-        local = article.published.astimezone(self.zone)
-        base = brief_slug(article.title)
-        natural = self.briefs_dir / f"{local.year:04d}" / f"{local.month:02d}" / f"{base}.md"
-        # The same story: the same source URL, or (without one) the same headline and month.
         same = self.by_url.get(article.url) if article.url else None
-        if same is None and natural.exists():
-            known = self.by_path.get(natural)
-            # Without a URL, the same headline in the same month from the same outlet is a revision.
-            if known is None or known.outlet == article.outlet:
-                same = known or Known(natural, None, None, article.outlet)
-        target = same.path if same else None
-        if target is not None:
+        if same is not None:
+            target = same.path
             if is_pristine(target.read_text(encoding="utf-8")):
                 if not dry_run:
                     atomic_write(target, text)
-                self._index(Known(target, raw_hash, article.url, article.outlet), target.stem)
+                self._index(Known(target, raw_hash, article.url), target.stem)
                 return "updated", target
             incoming = target.with_name(target.stem + ".incoming.md")
             if not dry_run:
                 atomic_write(incoming, text)
             return "incoming", incoming
+        local = article.published.astimezone(self.zone)
+        folder = self.briefs_dir / f"{local.year:04d}" / f"{local.month:02d}"
+        base = brief_slug(article.title)
         slug, n = base, 1
-        while slug in self.by_slug:
+        while slug in self.by_slug or (folder / f"{slug}.md").exists():
             n += 1
             slug = f"{base}-{n}"
-        path = natural.with_name(f"{slug}.md")
+        path = folder / f"{slug}.md"
         # The same story told again (another outlet, a lightly edited copy) is kept, marked as
         # a duplicate: the site lists it under the first one as "also reported by".
         body_sketch = sketch("\n\n".join(article.paragraphs))
@@ -194,5 +187,5 @@ class BriefStore:
             self.similar.add(slug, body_sketch)
         if not dry_run:
             atomic_write(path, text)
-        self._index(Known(path, raw_hash, article.url, article.outlet), slug)
+        self._index(Known(path, raw_hash, article.url), slug)
         return outcome, path
