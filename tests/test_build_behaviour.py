@@ -263,3 +263,35 @@ def test_search_false_in_site_yml(site):
     site.build()
     assert not (site.out / "search").exists() and not (site.out / "pagefind").exists()
     assert "site-search" not in site.read("index.html")
+
+
+@pytest.mark.parametrize(
+    "output",
+    [".git", "content/briefs", "content", "static", "templates", "content/raw", ".", "..", "elsewhere"],
+)
+def test_output_never_replaces_a_folder_brief_did_not_make(example_copy, tmp_path, output, capsys):
+    """`output:` naming the site's own folders, a folder holding the site, or a user's folder
+    is refused before anything is written; the folder keeps every file."""
+    for name in (".git", "static", "templates", "content/raw"):
+        (example_copy / name).mkdir(parents=True, exist_ok=True)
+        (example_copy / name / "keep.txt").write_text("mine")
+    elsewhere = tmp_path / "thesis"
+    elsewhere.mkdir()
+    (elsewhere / "thesis.txt").write_text("three years of work")
+    target = str(elsewhere) if output == "elsewhere" else output
+    config = example_copy / "site.yml"
+    config.write_text(config.read_text() + f"\noutput: '{target}'\n")
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert main(["build", "--site", str(example_copy)]) == 1
+    err = capsys.readouterr().err
+    assert "site.yml:" in err and "output" in err and "Traceback" not in err
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+
+
+def test_output_is_marked_and_an_empty_folder_is_accepted(example_copy):
+    (example_copy / "public").mkdir()
+    build(example_copy)
+    assert (example_copy / "public" / ".brief-output").is_file()
+    (example_copy / "public" / "stray.txt").write_text("left by a tool")
+    build(example_copy, clean=True)  # brief's own folder: replaced as a whole
+    assert not (example_copy / "public" / "stray.txt").exists()

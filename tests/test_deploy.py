@@ -16,6 +16,11 @@ from brief.errors import BriefError
 from tests.test_build_behaviour import snapshot
 
 
+def published(folder: Path) -> dict[str, bytes]:
+    """A folder's files without brief's own bookkeeping (output marker, deploy manifest)."""
+    return {k: v for k, v in snapshot(folder).items() if k not in (".brief-output", ".brief-deployed")}
+
+
 def git(*args: str, cwd: Path) -> str:
     return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout.strip()
 
@@ -73,16 +78,51 @@ def test_git_deploy_to_an_unreachable_remote_fails_clearly(repo, capsys):
     git("remote", "set-url", "origin", str(site.parent / "missing.git"), cwd=site)
     assert main(["deploy", "--site", str(site)]) == 1
     err = capsys.readouterr().err
-    assert "git push failed" in err and "Traceback" not in err
+    assert "git ls-remote failed" in err and "Traceback" not in err
+
+
+def test_git_deploy_never_rewrites_history_after_a_failed_fetch(repo, capsys):
+    """With the remote's branch unreadable, deploying on top of nothing would force-push a new
+    root commit over its history. It must stop instead; only --no-history rewrites."""
+    site, remote = repo
+    assert main(["deploy", "--site", str(site)]) == 0
+    brief = next((site / "content/briefs").rglob("harwick-ban-lifted.md"))
+    brief.write_text(brief.read_text().replace("wettest July", "wettest summer"))
+    assert main(["deploy", "--site", str(site)]) == 0
+    assert git("rev-list", "--count", "gh-pages", cwd=remote) == "2"
+    head = git("rev-parse", "gh-pages", cwd=remote)
+    brief.write_text(brief.read_text().replace("wettest summer", "wettest season"))
+    # Reading from the remote fails (its upload-pack cannot run); pushing to it still works. The
+    # deploy runs from a fresh clone: no copy of the branch from an earlier fetch.
+    git("update-ref", "-d", "refs/brief/deploy/gh-pages", cwd=site)
+    git("config", "remote.origin.uploadpack", "false", cwd=site)
+    capsys.readouterr()
+    assert main(["deploy", "--site", str(site)]) == 1
+    assert "failed" in capsys.readouterr().err
+    assert git("rev-parse", "gh-pages", cwd=remote) == head
+
+
+def test_git_deploy_keeps_the_delete_cap(repo, capsys):
+    site, remote = repo
+    assert main(["deploy", "--site", str(site)]) == 0
+    pages = git("ls-tree", "-r", "--name-only", "gh-pages", cwd=remote).splitlines()
+    # Half the briefs gone: many pages deleted, more than a cap of 10.
+    for path in sorted((site / "content/briefs").rglob("*.md"))[::2]:
+        path.unlink()
+    capsys.readouterr()
+    assert main(["deploy", "--site", str(site), "--max-deletes", "10"]) == 0
+    assert "more than the cap of 10" in capsys.readouterr().err
+    after = git("ls-tree", "-r", "--name-only", "gh-pages", cwd=remote).splitlines()
+    assert set(pages) <= set(after)
+    assert main(["deploy", "--site", str(site), "--max-deletes", "10", "--force"]) == 0
+    assert len(git("ls-tree", "-r", "--name-only", "gh-pages", cwd=remote).splitlines()) < len(pages)
 
 
 def test_dir_deploy_keeps_unchanged_files(example_copy, tmp_path, capsys):
     target = tmp_path / "www"
     add_target(example_copy, f"  - {{name: local, kind: dir, path: '{target}'}}\n")
-    (target / "old").mkdir(parents=True)
-    (target / "old" / "stale.html").write_text("stale")
     assert main(["deploy", "--site", str(example_copy)]) == 0
-    assert snapshot(target) == snapshot(example_copy / "public")
+    assert published(target) == published(example_copy / "public")
     mtimes = {p: p.stat().st_mtime_ns for p in target.rglob("*") if p.is_file()}
     brief = next((example_copy / "content/briefs").rglob("harwick-ban-lifted.md"))
     brief.write_text(brief.read_text().replace("wettest July", "wettest summer"))
@@ -91,25 +131,60 @@ def test_dir_deploy_keeps_unchanged_files(example_copy, tmp_path, capsys):
     out = capsys.readouterr().out
     changed = [p for p, t in mtimes.items() if not p.exists() or p.stat().st_mtime_ns != t]
     assert changed and len(changed) < len(mtimes) / 4
-    assert "unchanged" in out.splitlines()[-1] and snapshot(target) == snapshot(example_copy / "public")
+    assert "unchanged" in out.splitlines()[-1] and published(target) == published(example_copy / "public")
+
+
+def test_dir_deploy_deletes_only_what_an_earlier_deploy_wrote(example_copy, tmp_path, capsys):
+    """A deploy into a folder that already holds a user's files: they stay (10 files, a symlink,
+    a folder); only files an earlier deploy wrote are deleted when the site drops them."""
+    target = tmp_path / "www"
+    (target / "mine" / "empty").mkdir(parents=True)
+    for i in range(10):
+        (target / "mine" / f"{i}.txt").write_text(f"user file {i}")
+    (target / "notes.txt").write_text("keep me")
+    (target / "link").symlink_to(target / "notes.txt")
+    add_target(example_copy, f"  - {{name: local, kind: dir, path: '{target}'}}\n")
+    build(example_copy)
+    # Files that the site has now and drops later: a deploy writes them, so it may delete them.
+    for i in range(5):
+        (example_copy / "public" / "static" / f"old-{i}.css").write_text("x")
+    assert main(["deploy", "--site", str(example_copy), "--no-build"]) == 0
+    assert "kept 12 file(s) brief did not write" in capsys.readouterr().out
+    build(example_copy, clean=True)
+    assert main(["deploy", "--site", str(example_copy), "--no-build"]) == 0
+    assert not list((target / "static").glob("old-*.css"))
+    assert len(list((target / "mine").glob("*.txt"))) == 10 and (target / "mine" / "empty").is_dir()
+    assert (target / "notes.txt").read_text() == "keep me" and (target / "link").is_symlink()
+    # --force deletes what brief did not write too.
+    assert main(["deploy", "--site", str(example_copy), "--no-build", "--force"]) == 0
+    assert not list((target / "mine").rglob("*.txt")) and not (target / "notes.txt").exists()
+    assert published(target) == published(example_copy / "public")
 
 
 def test_dry_run_and_delete_cap(example_copy, tmp_path, capsys):
     target = tmp_path / "www"
     add_target(example_copy, f"  - {{name: local, kind: dir, path: '{target}'}}\n")
     build(example_copy)
-    (target / "extra").mkdir(parents=True)
     for i in range(5):
-        (target / "extra" / f"{i}.html").write_text("x")
-    before = snapshot(target)
+        (example_copy / "public" / "extra" / f"{i}.html").parent.mkdir(exist_ok=True)
+        (example_copy / "public" / "extra" / f"{i}.html").write_text("x")
+    assert main(["deploy", "--site", str(example_copy), "--no-build"]) == 0
+    build(example_copy, clean=True)  # the extra pages are gone from the site
+    before = published(target)
+    capsys.readouterr()
     assert main(["deploy", "--site", str(example_copy), "--dry-run", "--no-build"]) == 0
     out = capsys.readouterr().out
-    assert "new      index.html" in out and "delete   extra/0.html" in out and "would upload" in out
-    assert snapshot(target) == before
+    assert "delete   extra/0.html" in out and "would upload" in out
+    assert published(target) == before
+    # Over the cap, a dry run still lists what it would delete.
+    assert main(["deploy", "--site", str(example_copy), "--dry-run", "--no-build", "--max-deletes", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "delete   extra/4.html (over the cap: only with --force)" in out
     assert main(["deploy", "--site", str(example_copy), "--no-build", "--max-deletes", "3"]) == 0
     assert "more than the cap of 3" in capsys.readouterr().err
     assert (target / "extra" / "0.html").exists() and (target / "index.html").exists()
-    assert main(["deploy", "--site", str(example_copy), "--no-build", "--max-deletes", "3", "--force"]) == 0
+    # Held back, they are still known as brief's: a later deploy within the cap deletes them.
+    assert main(["deploy", "--site", str(example_copy), "--no-build", "--max-deletes", "5"]) == 0
     assert not (target / "extra").exists()
 
 
@@ -122,7 +197,7 @@ def test_rsync_deploy(example_copy, tmp_path):
     build(example_copy)
     _, plan = deploy(example_copy, None)
     assert not (target / "stale.txt").exists()
-    assert snapshot(target) == snapshot(example_copy / "public")
+    assert published(target) == published(example_copy / "public")
     assert plan.deletes == ["stale.txt"] and "index.html" in plan.new
     mtimes = {p: p.stat().st_mtime_ns for p in target.rglob("*") if p.is_file()}
     _, again = deploy(example_copy, None)
@@ -175,7 +250,7 @@ def test_s3_deploy_uploads_only_changes(example_copy, s3):
     )
     build(example_copy)
     _, first = deploy(example_copy, None)
-    files = [p for p in (example_copy / "public").rglob("*") if p.is_file()]
+    files = list(published(example_copy / "public"))
     assert len(first.new) == len(files) and first.deletes == []
     # Assets go up before pages, pages before feeds and sitemap.
     assert (
@@ -251,11 +326,7 @@ def test_s3_deploy_end_to_end_on_swift(example_copy, monkeypatch, capsys):
             example_copy,
             f"  - {{name: swift, kind: s3, bucket: briefs, region: us-east-1, endpoint_url: '{endpoint}'}}\n",
         )
-        files = sorted(
-            p.relative_to(example_copy / "public").as_posix()
-            for p in (build(example_copy).config.output_dir).rglob("*")
-            if p.is_file()
-        )
+        files = sorted(published(build(example_copy).config.output_dir))
         # Dry run: the plan, and nothing stored.
         assert main(["deploy", "--site", str(example_copy), "--no-build", "--dry-run"]) == 0
         assert "would upload" in capsys.readouterr().out

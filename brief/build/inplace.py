@@ -12,6 +12,8 @@ import shutil
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
+from brief.build.output import mark_output
+
 
 def _replace(target: Path, data: bytes) -> bool:
     try:
@@ -35,6 +37,7 @@ def update_in_place(
 ) -> tuple[int, int]:
     """Write `rendered` pages and changed `static` files, delete `stale` ones; (written, removed)."""
     written = removed = 0
+    mark_output(output)
     with lock or nullcontext():
         for rel_path, data in rendered.items():
             written += _replace(output / rel_path, data)

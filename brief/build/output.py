@@ -7,6 +7,53 @@ import shutil
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
+from brief.config import CONFIG_NAME, SiteConfig
+from brief.errors import BriefError
+from brief.yamlfile import line_of
+
+# Written into every output folder brief builds. A build replaces or deletes files only in a
+# folder that has it (or an empty one), so a mistyped `output:` can never take a user's folder.
+OUTPUT_MARKER = ".brief-output"
+_MARKER_TEXT = b"This folder is written by `brief build`; brief replaces its contents on every build.\n"
+# The site's own folders: its sources, its cache, its repository.
+_SITE_FOLDERS = ("content", "templates", "static", "themes", ".brief-cache", ".git", CONFIG_NAME)
+
+
+def guard_output(config: SiteConfig) -> None:
+    """Refuse an output folder that brief did not create, or that holds the site's own files."""
+    output, root = config.output_dir, config.root.resolve()
+    problem = hint = None
+    own = [root / name for name in _SITE_FOLDERS]
+    if output == root or output in root.parents:
+        problem = f"output {config.output!r} is the site folder or holds it; a build would replace it"
+    elif any(output == path or output.is_relative_to(path) for path in own):
+        problem = f"output {config.output!r} is one of the site's own folders; a build would replace it"
+    elif output.exists() and not output.is_dir():
+        problem = f"output {config.output!r} is a file, not a folder"
+    elif output.is_dir() and not (output / OUTPUT_MARKER).is_file() and any(output.iterdir()):
+        problem = (
+            f"output folder {output} holds files brief did not write (it has no {OUTPUT_MARKER} file); "
+            "brief replaces only folders it created"
+        )
+        hint = "empty or remove that folder, or set output: to a new one"
+    if problem is None:
+        return
+    path = config.root / CONFIG_NAME
+    try:
+        line = line_of(path.read_text(encoding="utf-8-sig"), ("output",))
+    except OSError:
+        line = None
+    raise BriefError(
+        problem, path=path, line=line, field="output", hint=hint or "use a folder of its own, such as public"
+    )
+
+
+def mark_output(folder: Path) -> None:
+    marker = folder / OUTPUT_MARKER
+    if not marker.is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        marker.write_bytes(_MARKER_TEXT)
+
 
 class StagedOutput:
     """A fresh folder next to the output; `commit()` swaps it in, `discard()` throws it away.
@@ -22,6 +69,7 @@ class StagedOutput:
         if self.staging.exists():
             shutil.rmtree(self.staging)
         self.staging.mkdir()
+        mark_output(self.staging)
         self.written = 0
         self.unchanged = 0
         self._made: set[Path] = set()

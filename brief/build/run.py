@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from brief.build.cache import BuildCache, inputs_fingerprint
+from brief.build.output import guard_output
 from brief.build.result import BuildResult
 from brief.build.search import index_site, pagefind_available
 from brief.config import SiteConfig, load_config
@@ -65,6 +66,7 @@ def build(
     started = time.perf_counter()
     report = None
     config = load_config(root)
+    guard_output(config)
     if ingest_inbox and config.ingest.on_build and inbox_files(config):
         from brief.ingest.run import ingest  # only now: its readers and models take time to load
 

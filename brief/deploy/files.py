@@ -7,8 +7,20 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from brief.build.output import OUTPUT_MARKER
 from brief.deploy.plan import DEFAULT_MAX_DELETES, Plan, diff, local_files, md5
 from brief.errors import BriefError
+
+# The files the last deploy put at the target, one path a line: a deploy deletes only these,
+# never a file someone else put there (unless --force).
+DEPLOY_MANIFEST = ".brief-deployed"
+
+
+def _deployed_before(destination: Path) -> set[str]:
+    try:
+        return set((destination / DEPLOY_MANIFEST).read_text(encoding="utf-8").splitlines())
+    except OSError:
+        return set()
 
 
 def deploy_dir(
@@ -17,24 +29,33 @@ def deploy_dir(
     files = local_files(output)
     destination = destination.expanduser()
     remote_files = (
-        {p.relative_to(destination).as_posix(): p for p in destination.rglob("*") if p.is_file()}
+        {
+            p.relative_to(destination).as_posix(): p
+            for p in destination.rglob("*")
+            if (p.is_file() or p.is_symlink()) and p.name != DEPLOY_MANIFEST
+        }
         if destination.is_dir()
         else {}
     )
+    ours = _deployed_before(destination)
     local = {rel: md5(path.read_bytes()) for rel, path in files.items()}
     remote = {}
     for rel, path in remote_files.items():
         # Same size first: an unchanged file is only read when it might be equal.
-        if rel in files and path.stat().st_size == files[rel].stat().st_size:
+        if rel in files and not path.is_symlink() and path.stat().st_size == files[rel].stat().st_size:
             remote[rel] = md5(path.read_bytes())
         else:
             remote[rel] = ""
     plan = diff(local, remote, {rel: p.stat().st_size for rel, p in files.items()})
+    if not force:
+        plan.unknown = [rel for rel in plan.deletes if rel not in ours]
+        plan.deletes = [rel for rel in plan.deletes if rel in ours]
     warning = plan.cap_deletes(max_deletes if max_deletes is not None else DEFAULT_MAX_DELETES, force)
     if warning:
         say(f"warning: {warning}")
     if dry_run:
         return plan
+    destination.mkdir(parents=True, exist_ok=True)
     for rel in plan.uploads:
         target = destination / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -42,10 +63,17 @@ def deploy_dir(
         shutil.copyfile(files[rel], temporary)
         os.replace(temporary, target)
     for rel in plan.deletes:
-        (destination / rel).unlink(missing_ok=True)
-    for folder in sorted((p for p in destination.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
-        if not any(folder.iterdir()):
-            folder.rmdir()
+        target = destination / rel
+        target.unlink(missing_ok=True)
+        # Folders emptied by this deploy go too; folders that were empty before stay.
+        parent = target.parent
+        while parent != destination and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+    deployed = sorted(set(files) | set(plan.skipped_deletes))
+    temporary = destination / f".{DEPLOY_MANIFEST}.tmp-{os.getpid()}"
+    temporary.write_text("".join(f"{rel}\n" for rel in deployed), encoding="utf-8")
+    os.replace(temporary, destination / DEPLOY_MANIFEST)
     return plan
 
 
@@ -63,7 +91,16 @@ def deploy_rsync(
             "rsync is not installed", hint="install it (apt-get install rsync) or use a dir target"
         )
     cap = max_deletes if max_deletes is not None else DEFAULT_MAX_DELETES
-    command = ["rsync", "-a", "--delete", "--checksum", "--itemize-changes", "--out-format=%i %n", *options]
+    command = [
+        "rsync",
+        "-a",
+        "--delete",
+        "--checksum",
+        "--itemize-changes",
+        "--out-format=%i %n",
+        f"--exclude=/{OUTPUT_MARKER}",
+        *options,
+    ]
     if dry_run:
         command.append("--dry-run")
     # rsync's own cap stops deleting past N; brief first counts, so that it can refuse them all.

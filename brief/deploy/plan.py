@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from brief.build.output import OUTPUT_MARKER
 from brief.errors import BriefError
 
 DEFAULT_MAX_DELETES = 256
@@ -18,7 +19,9 @@ def local_files(output: Path) -> dict[str, Path]:
             path=output,
             hint="run `brief build` first, or drop --no-build",
         )
-    return {p.relative_to(output).as_posix(): p for p in sorted(output.rglob("*")) if p.is_file()}
+    files = {p.relative_to(output).as_posix(): p for p in sorted(output.rglob("*")) if p.is_file()}
+    files.pop(OUTPUT_MARKER, None)  # brief's own mark on the folder, not part of the site
+    return files
 
 
 def md5(data: bytes) -> str:
@@ -46,7 +49,13 @@ class Plan:
     unchanged: list[str] = field(default_factory=list)
     deletes: list[str] = field(default_factory=list)
     bytes: int = 0
-    deletes_skipped: bool = False
+    # Deletions held back: over the cap, or files at the target that brief never wrote.
+    skipped_deletes: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+
+    @property
+    def deletes_skipped(self) -> bool:
+        return bool(self.skipped_deletes)
 
     @property
     def uploads(self) -> list[str]:
@@ -56,7 +65,7 @@ class Plan:
         """Above the cap, deletions are skipped (not an error) unless forced; returns a warning."""
         if len(self.deletes) > max_deletes and not force:
             count = len(self.deletes)
-            self.deletes, self.deletes_skipped = [], True
+            self.deletes, self.skipped_deletes = [], self.deletes
             return (
                 f"{count} remote files would be deleted, more than the cap of {max_deletes}: "
                 "none deleted (raise --max-deletes or pass --force to delete them)"
@@ -68,6 +77,8 @@ class Plan:
             [f"new      {p}" for p in self.new]
             + [f"changed  {p}" for p in self.changed]
             + [f"delete   {p}" for p in self.deletes]
+            + [f"delete   {p} (over the cap: only with --force)" for p in self.skipped_deletes]
+            + [f"keep     {p} (not written by brief: deleted only with --force)" for p in self.unknown]
         )
 
     def summary(self, target: str, dry_run: bool) -> str:
@@ -78,6 +89,7 @@ class Plan:
             f"{len(self.changed)} changed, {self.bytes:,} bytes), {len(self.unchanged)} unchanged, "
             f"{deleted} {len(self.deletes)}"
             + (" (deletions skipped: over the cap)" if self.deletes_skipped else "")
+            + (f", kept {len(self.unknown)} file(s) brief did not write" if self.unknown else "")
         )
 
 

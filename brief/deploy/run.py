@@ -45,7 +45,14 @@ def deploy(
         from brief.deploy.git import deploy_git
 
         plan = deploy_git(
-            config.root, output, settings, dry_run, no_history or bool(settings.get("no_history")), say
+            config.root,
+            output,
+            settings,
+            dry_run,
+            no_history or bool(settings.get("no_history")),
+            say,
+            max_deletes=cap,
+            force=force,
         )
     elif target.kind == "s3":
         from brief.deploy.s3 import deploy_s3
