@@ -27,6 +27,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="the site folder, holding site.yml (default: the current folder)",
     )
+    site.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="fail at once when another brief process is working on this site (default: wait for it)",
+    )
 
     parser = argparse.ArgumentParser(
         prog="brief",
@@ -312,6 +317,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
+        if (
+            args.command in ("build", "ingest", "check", "deploy", "new")
+            and (args.site / "site.yml").is_file()
+        ):
+            from brief.lock import site_lock
+
+            # One brief at a time per site; serve takes the lock for each rebuild instead.
+            with site_lock(args.site, wait=not args.no_wait):
+                return args.run(args)
         return args.run(args)
     except BuildErrors as exc:
         for error in exc.errors:

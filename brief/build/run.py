@@ -21,6 +21,7 @@ from brief.build.search import index_site, pagefind_available
 from brief.config import SiteConfig, load_config
 from brief.content.load import brief_files
 from brief.ingest.inbox import inbox_files
+from brief.lock import site_lock
 from brief.progress import Progress
 from brief.themes import theme_dir
 
@@ -62,11 +63,42 @@ def build(
     `index_search` the search index is left as it was, for the caller to refresh (brief serve
     does it in the background).
     """
-    progress = progress or Progress(quiet=True)
     started = time.perf_counter()
-    report = None
     config = load_config(root)
     guard_output(config)
+    with site_lock(config.root):
+        return _build(
+            config,
+            started,
+            drafts,
+            progress or Progress(quiet=True),
+            ingest_inbox,
+            clean,
+            workers,
+            swap_lock,
+            warm,
+            changed,
+            keep_model,
+            index_search,
+        )
+
+
+def _build(
+    config: SiteConfig,
+    started: float,
+    drafts: bool,
+    progress: Progress,
+    ingest_inbox: bool,
+    clean: bool,
+    workers: int | None,
+    swap_lock: AbstractContextManager | None,
+    warm: WarmBuild | None,
+    changed: set[Path] | None,
+    keep_model: bool,
+    index_search: bool,
+) -> BuildResult:
+    root = config.root
+    report = None
     if ingest_inbox and config.ingest.on_build and inbox_files(config):
         from brief.ingest.run import ingest  # only now: its readers and models take time to load
 

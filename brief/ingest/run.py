@@ -15,11 +15,12 @@ from brief.errors import BriefError
 from brief.ingest.annotate import Annotator
 from brief.ingest.entities import get_recognizer
 from brief.ingest.entities.canonical import Catalogue
-from brief.ingest.inbox import PROCESSED, inbox_files
+from brief.ingest.inbox import PROCESSED, inbox_files, settled, stat_key
 from brief.ingest.model import RawArticle
 from brief.ingest.readers import SUPPORTED, read_bytes, read_html
 from brief.ingest.tags import TagRule
 from brief.ingest.write import BriefStore
+from brief.lock import site_lock
 from brief.progress import Progress
 from brief.yamlfile import parse_yaml
 
@@ -30,6 +31,8 @@ class IngestReport:
         default_factory=lambda: {k: [] for k in ("written", "duplicate", "updated", "unchanged", "incoming")}
     )
     failed: list[BriefError] = field(default_factory=list)
+    # Inbox files still being written: left where they are, for the next run.
+    waiting: list[Path] = field(default_factory=list)
     seconds: float = 0.0
     backend: str = ""
 
@@ -45,6 +48,8 @@ class IngestReport:
             f"{len(o['unchanged'])} unchanged, {len(o['incoming'])} incoming, {len(self.failed)} failed "
             f"in {self.seconds:.2f} s"
         )
+        if self.waiting:
+            text += f"; {len(self.waiting)} still being written, left in the inbox"
         return text
 
 
@@ -153,13 +158,28 @@ def ingest(
     config: SiteConfig | None = None,
 ) -> IngestReport:
     """Ingest `inputs` (files, folders, URLs, `-`), or the inbox when there are none."""
-    started = time.perf_counter()
-    progress = progress or Progress(quiet=True)
     config = config or load_config(root)
+    with site_lock(config.root):
+        return _ingest(config, inputs, date, backend, dry_run, progress or Progress(quiet=True))
+
+
+def _ingest(
+    config: SiteConfig,
+    inputs: list[str] | None,
+    date: datetime | None,
+    backend: str | None,
+    dry_run: bool,
+    progress: Progress,
+) -> IngestReport:
+    started = time.perf_counter()
     settings = config.ingest
     from_inbox = not inputs
-    items = [str(p) for p in inbox_files(config)] if from_inbox else expand(list(inputs or []))
     report = IngestReport()
+    if from_inbox:
+        ready, report.waiting = settled(inbox_files(config))
+        items = [str(p) for p in ready]
+    else:
+        items = expand(list(inputs or []))
     if not items:
         report.seconds = time.perf_counter() - started
         return report
@@ -181,6 +201,7 @@ def ingest(
     progress.step("ingesting", len(items))
     for item in items:
         file_failed = False
+        before = stat_key(Path(item)) if from_inbox else None
         try:
             for _origin, results in read_input(item, config):
                 for result in results:
@@ -200,7 +221,9 @@ def ingest(
                 error.path = item
             report.failed.append(error)
             file_failed = True
-        if from_inbox and not file_failed and not dry_run:
+        if from_inbox and stat_key(Path(item)) != before:
+            report.waiting.append(Path(item))  # written to while it was read: read it again next time
+        elif from_inbox and not file_failed and not dry_run:
             _move_to_processed(Path(item), config)
         progress.advance()
     progress.done()
