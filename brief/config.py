@@ -47,6 +47,8 @@ class TagRuleConfig:
 class IngestConfig:
     on_build: bool = True
     backend: str = "auto"
+    # Links inside articles and feeds may reach loopback, private and link-local addresses.
+    fetch_private: bool = False
     boilerplate: tuple[str, ...] = ()
     tag_rules: tuple[TagRuleConfig, ...] = ()
 
@@ -294,7 +296,7 @@ def config_from_mapping(root: Path, data: dict[str, Any], text: str, path: Path)
 
 
 def _ingest_config(checker: _Checker) -> IngestConfig:
-    checker.unknown({"on_build", "backend", "boilerplate", "tags"})
+    checker.unknown({"on_build", "backend", "boilerplate", "tags", "fetch_private"})
     backend = checker.get("backend", str, "auto")
     if backend not in ("auto", "rules", "spacy"):
         raise checker.fail("backend", f"unknown backend {backend!r}", hint="use auto, rules or spacy")
@@ -333,6 +335,7 @@ def _ingest_config(checker: _Checker) -> IngestConfig:
     return IngestConfig(
         on_build=checker.get("on_build", bool, True),
         backend=backend,
+        fetch_private=checker.get("fetch_private", bool, False),
         boilerplate=tuple(str(p) for p in patterns),
         tag_rules=tuple(rules),
     )

@@ -375,6 +375,8 @@ def test_hostile_raw_text_never_becomes_markup(site):
 
 
 def test_urls_and_feeds_from_a_local_server(site, tmp_path):
+    # The feed's links point at 127.0.0.1: internal addresses, which only the site may allow.
+    site.config("ingest: {fetch_private: true}\n")
     www = tmp_path / "www"
     www.mkdir()
     (www / "harbour.html").write_text(PAGE)

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
+import pytest
+
+from brief.build.run import build
 from brief.cli import main
+from brief.errors import BriefError
+from brief.ingest.fetch import fetch, is_public
+from brief.ingest.run import ingest
 from brief.lock import site_lock
+from tests.conftest import static_server
 from tests.test_ingest import SCRAPE
 
 PARAGRAPHS = [
@@ -137,3 +146,137 @@ def test_a_file_still_being_written_to_the_inbox_is_ingested_whole(tmp_path):
     [brief] = brief_files(site)
     assert "Paragraph 39 of the harbour report" in brief.read_text()
     assert (site / "content" / "raw" / "processed" / "harbour.txt").read_text() == article
+
+
+SECRET = "TOP-SECRET-TOKEN-4711"
+
+
+def test_links_inside_feeds_never_reach_internal_addresses(tmp_path):
+    """A feed entry (a file on disk, in the inbox) links to a page on 127.0.0.1: neither ingest
+    nor build fetches it, so what it answers never reaches a brief, a page or a feed."""
+    www = tmp_path / "www"
+    www.mkdir()
+    (www / "secret.html").write_text(
+        f"<html><head><title>Secret</title></head><body><article><h1>Secret</h1>"
+        f"<p>Published 2025-02-10. {SECRET} {'internal words of a private page ' * 40}</p></article></body></html>"
+    )
+    site = tmp_path / "site"
+    (site / "content" / "raw").mkdir(parents=True)
+    (site / "site.yml").write_text("ingest: {backend: rules}\n")
+    with static_server(www) as base:
+        feed = f"""<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Coast Times</title><link>https://coast.example/</link>
+<item><title>A teaser</title><link>{base}/secret.html</link>
+<pubDate>Mon, 10 Feb 2025 08:00:00 +0100</pubDate><description>Teaser only.</description></item>
+</channel></rss>"""
+        (tmp_path / "feed.xml").write_text(feed)
+        report = ingest(site, [str(tmp_path / "feed.xml")])
+        assert any("internal address" in str(e) for e in report.failed) or report.failed
+        (site / "content" / "raw" / "feed.xml").write_text(feed)
+        old = time.time() - 10
+        os.utime(site / "content" / "raw" / "feed.xml", (old, old))
+        build(site)
+    written = [p.read_text(errors="replace") for p in site.rglob("*") if p.is_file()]
+    assert not any(SECRET in text for text in written)
+
+
+def test_a_typed_internal_address_is_fetched_but_not_its_redirect_elsewhere(tmp_path):
+    """The user may fetch their own 127.0.0.1 server; a redirect from it to another internal
+    host (here 127.0.0.2, a different loopback address) is refused."""
+    import http.server
+
+    class Redirect(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(302)
+            self.send_header("Location", "http://127.0.0.2:9/metadata")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with pytest.raises(BriefError, match="internal address"):
+            fetch(f"http://127.0.0.1:{server.server_address[1]}/start", typed=True)
+    finally:
+        server.shutdown()
+        server.server_close()
+    with pytest.raises(BriefError, match="internal address"):
+        fetch("http://127.0.0.1:9/", typed=False)
+    for address in (
+        "127.0.0.1",
+        "10.1.2.3",
+        "192.168.0.1",
+        "169.254.169.254",
+        "::1",
+        "fe80::1",
+        "::ffff:127.0.0.1",
+    ):
+        assert not is_public(address), address
+    assert is_public("93.184.216.34")
+
+
+def test_fetch_has_one_deadline_not_one_per_read(tmp_path):
+    """A server sending a few bytes a second never trips a per-read timeout: the whole fetch
+    must still end at its deadline."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    stop = threading.Event()
+
+    def drip() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(4096)
+            connection.sendall(
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n"
+            )
+            for _ in range(100):  # at most 20 s, then it stops by itself
+                if stop.is_set():
+                    return
+                try:
+                    connection.sendall(b"<p>")
+                except OSError:
+                    return
+                time.sleep(0.2)
+
+    thread = threading.Thread(target=drip, daemon=True)
+    thread.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(BriefError, match="no complete answer within 2 s"):
+            fetch(f"http://127.0.0.1:{listener.getsockname()[1]}/slow", timeout=2, typed=True)
+        assert time.monotonic() - started < 4
+    finally:
+        stop.set()
+        thread.join(5)
+        listener.close()
+
+
+def test_a_teaser_whose_page_has_no_date_takes_the_feed_entrys(tmp_path):
+    www = tmp_path / "www"
+    www.mkdir()
+    (www / "story.html").write_text(
+        "<html><head><title>Pier repairs begin</title></head><body><article><h1>Pier repairs begin</h1>"
+        + "".join(
+            f"<p>Work on the old pier started with crews from the harbour board, part {n}.</p>"
+            for n in range(12)
+        )
+        + "</article></body></html>"
+    )
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "site.yml").write_text("ingest: {backend: rules, fetch_private: true}\n")
+    with static_server(www) as base:
+        (tmp_path / "feed.xml").write_text(f"""<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Coast Times</title><link>{base}/</link>
+<item><title>Pier repairs begin</title><link>{base}/story.html</link>
+<pubDate>Mon, 10 Feb 2025 08:00:00 +0100</pubDate><description>Teaser only.</description></item>
+</channel></rss>""")
+        report = ingest(site, [str(tmp_path / "feed.xml")])
+    assert not report.failed, report.failed
+    [brief] = brief_files(site)
+    assert "date: '2025-02-10T08:00:00+01:00'" in brief.read_text()

@@ -56,19 +56,6 @@ def read_feed(data: bytes, origin: str, zone: tzinfo, fetch=None) -> list[RawArt
             content = max((c.get("value", "") for c in entry.content), key=len)
         content = content or entry.get("summary", "")
         text = html_to_text(content) if "<" in content else content
-        if len(text.split()) < FULL_TEXT_WORDS and link and fetch is not None:
-            try:
-                page = fetch(link)
-                articles.append(page)
-                continue
-            except BriefError as error:
-                if not text.strip():
-                    articles.append(error)
-                    continue
-        if not text.strip():
-            articles.append(BriefError("feed entry has no text and no readable link", path=where))
-            continue
-
         def moment(key: str, entry=entry) -> datetime | None:
             # .keys(): feedparser's `in` quietly maps "updated" to "published"; we want each as given.
             value = entry[key] if key in entry.keys() else None  # noqa: SIM118
@@ -81,6 +68,23 @@ def read_feed(data: bytes, origin: str, zone: tzinfo, fetch=None) -> list[RawArt
                     return found
             parsed_value = entry[key + "_parsed"] if key + "_parsed" in entry.keys() else None  # noqa: SIM118
             return datetime.fromtimestamp(calendar.timegm(parsed_value), UTC) if parsed_value else None
+
+        if len(text.split()) < FULL_TEXT_WORDS and link and fetch is not None:
+            try:
+                page = fetch(link)
+            except BriefError as error:
+                if not text.strip():
+                    articles.append(error)
+                    continue
+            else:
+                # A page without a date of its own is dated by its feed entry.
+                page.published = page.published or moment("published") or moment("updated")
+                page.updated = page.updated or moment("updated")
+                articles.append(page)
+                continue
+        if not text.strip():
+            articles.append(BriefError("feed entry has no text and no readable link", path=where))
+            continue
 
         authors: list[str] = []
         for author in entry.get("authors") or []:

@@ -86,9 +86,10 @@ def _sniff_suffix(data: bytes) -> str:
 
 
 def _fetch_page(url: str, config: SiteConfig) -> RawArticle:
+    """A page linked from a feed entry: a link found in content, never trusted with internal hosts."""
     from brief.ingest.fetch import fetch
 
-    fetched = fetch(url)
+    fetched = fetch(url, allow_internal=config.ingest.fetch_private)
     return read_html(fetched.data, url, config.zone, url=fetched.url)
 
 
@@ -117,7 +118,7 @@ def read_input(item: str, config: SiteConfig) -> Iterator[tuple[str, list[RawArt
     if item.startswith(("http://", "https://")):
         from brief.ingest.fetch import fetch
 
-        fetched = fetch(item)
+        fetched = fetch(item, typed=True, allow_internal=config.ingest.fetch_private)
         if (
             fetched.content_type
             in ("application/rss+xml", "application/atom+xml", "application/xml", "text/xml")
