@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from brief.errors import BriefError
+from brief.errors import BriefError, quote
 from brief.yamlfile import line_of, parse_yaml
 
 CONFIG_NAME = "site.yml"
@@ -144,11 +144,11 @@ class _Checker:
             return default
         value = self.data[key]
         if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-            raise self.fail(key, f"expected a whole number, got {value!r}")
+            raise self.fail(key, f"expected a whole number, got {quote(value)}")
         if kind is bool and not isinstance(value, bool):
-            raise self.fail(key, f"expected true or false, got {value!r}")
+            raise self.fail(key, f"expected true or false, got {quote(value)}")
         if kind is str and not isinstance(value, str):
-            raise self.fail(key, f"expected text, got {value!r}", hint="quote the value")
+            raise self.fail(key, f"expected text, got {quote(value)}", hint="quote the value")
         if kind is dict and not isinstance(value, dict):
             raise self.fail(key, "expected a mapping of keys to values")
         return value
@@ -201,11 +201,15 @@ def config_from_mapping(root: Path, data: dict[str, Any], text: str, path: Path)
     defaults = SiteConfig(root=root)
 
     base_url = top.get("base_url", str, defaults.base_url)
-    parts = urlsplit(base_url)
+    try:
+        parts = urlsplit(base_url)
+        parts.port  # noqa: B018  (raises ValueError for a bad port)
+    except ValueError:
+        parts = urlsplit("")
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise top.fail(
             "base_url",
-            f"expected an absolute http(s) URL, got {base_url!r}",
+            f"expected an absolute http(s) URL, got {quote(base_url)}",
             hint="for example https://example.org/",
         )
     if not base_url.endswith("/"):
@@ -217,7 +221,7 @@ def config_from_mapping(root: Path, data: dict[str, Any], text: str, path: Path)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise top.fail(
             "timezone",
-            f"unknown time zone {timezone!r}",
+            f"unknown time zone {quote(timezone)}",
             hint="use an IANA name such as Europe/London or UTC",
         ) from None
 
@@ -233,7 +237,7 @@ def config_from_mapping(root: Path, data: dict[str, Any], text: str, path: Path)
     if out_dir == root or root.is_relative_to(out_dir) or (root / "content") == out_dir:
         raise top.fail(
             "output",
-            f"output folder {output!r} would overwrite the site itself",
+            f"output folder {quote(output)} would overwrite the site itself",
             hint="use a folder of its own, such as public",
         )
 
@@ -246,7 +250,9 @@ def config_from_mapping(root: Path, data: dict[str, Any], text: str, path: Path)
         allowed = _PERMALINK_FIELDS.get(kind, {"slug"})
         used = set(re.findall(r"{(\w+)}", pattern))
         if not pattern.startswith("/") or not pattern.endswith("/") or "slug" not in used:
-            raise links.fail(kind, f"bad pattern {pattern!r}", hint="start and end with / and include {slug}")
+            raise links.fail(
+                kind, f"bad pattern {quote(pattern)}", hint="start and end with / and include {slug}"
+            )
         if used - allowed:
             raise links.fail(
                 kind,
@@ -299,7 +305,7 @@ def _ingest_config(checker: _Checker) -> IngestConfig:
     checker.unknown({"on_build", "backend", "boilerplate", "tags", "fetch_private"})
     backend = checker.get("backend", str, "auto")
     if backend not in ("auto", "rules", "spacy"):
-        raise checker.fail("backend", f"unknown backend {backend!r}", hint="use auto, rules or spacy")
+        raise checker.fail("backend", f"unknown backend {quote(backend)}", hint="use auto, rules or spacy")
     patterns = checker.data.get("boilerplate") or []
     if not isinstance(patterns, list):
         raise checker.fail("boilerplate", "expected a list of regular expressions")
@@ -353,7 +359,7 @@ def _deploy_config(top: _Checker, text: str, path: Path) -> tuple[DeployTarget, 
             raise BriefError("each deploy target needs a `name`", **where)
         kind = entry.get("kind")
         if kind not in DEPLOY_KINDS:
-            raise BriefError(f"unknown deploy kind {kind!r}", hint="use git, s3, dir or rsync", **where)
+            raise BriefError(f"unknown deploy kind {quote(kind)}", hint="use git, s3, dir or rsync", **where)
         unknown = set(entry) - {"name", "kind"} - DEPLOY_KINDS[kind]
         if unknown:
             raise BriefError(
@@ -365,7 +371,7 @@ def _deploy_config(top: _Checker, text: str, path: Path) -> tuple[DeployTarget, 
         if required and not entry.get(required):
             raise BriefError(f"a {kind} target needs `{required}`", **where)
         if any(t.name == entry["name"] for t in targets):
-            raise BriefError(f"two deploy targets are named {entry['name']!r}", **where)
+            raise BriefError(f"two deploy targets are named {quote(entry['name'])}", **where)
         settings = {k: v for k, v in entry.items() if k not in ("name", "kind")}
         targets.append(DeployTarget(entry["name"], kind, settings, where["line"]))
     return tuple(targets)

@@ -6,6 +6,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+def excerpt(text: str, limit: int = 80) -> str:
+    """Text quoted in an error line: one line, at most `limit` characters."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def quote(value: object, limit: int = 60) -> str:
+    """A value as an error line shows it: its repr, cut short, so that a 4 MB value (or an alias
+    bomb's expansion) never becomes a 4 MB message."""
+    return excerpt(repr(value), limit)
+
+
 @dataclass
 class BriefError(Exception):
     """A problem a user can fix: where it is, what is wrong, what to do."""

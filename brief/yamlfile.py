@@ -19,7 +19,7 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
 
-from brief.errors import BriefError  # noqa: E402
+from brief.errors import BriefError, excerpt  # noqa: E402
 
 # Aliases let a few lines of YAML stand for a structure of billions of values ("billion laughs"):
 # PyYAML shares the aliased objects, but everything that walks the result pays for each one.
@@ -72,12 +72,6 @@ def _expanded_size(data: Any) -> int:
         elif isinstance(value, list):
             stack.extend(value)
     return count
-
-
-def excerpt(text: str, limit: int = 80) -> str:
-    """A value quoted in an error line: one line, at most `limit` characters."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def line_of(text: str, keys: tuple[str | int, ...], first_line: int = 1) -> int:

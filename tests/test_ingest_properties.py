@@ -102,3 +102,99 @@ def test_one_brief_per_distinct_source_whatever_the_headlines(records, tmp_path_
         assert not report.failed, report.failed
     briefs = [p for p in (root / "content" / "briefs").rglob("*.md") if not p.name.endswith(".incoming.md")]
     assert len(briefs) == len(sources)
+
+
+# Pieces of feeds and JSON that hostile or broken exports contain: unclosed tags, made-up
+# encodings, bad addresses, deep nesting.
+feed_pieces = st.lists(
+    st.sampled_from(
+        [
+            "<rss>",
+            "<rss version='2.0'>",
+            "<channel>",
+            "<item>",
+            "</item>",
+            "<item<",
+            "<title>",
+            "</title>",
+            "<title<",
+            "<content<",
+            "<link>http://[bad/</link>",
+            "<link>http://127.0.0.1:9/x</link>",
+            "<description>words of an entry</description>",
+            "<pubDate>Mon, 10 Feb 2025 08:00:00 +0100</pubDate>",
+            "<![CDATA[",
+            "]]>",
+            "&amp;",
+            "&bogus;",
+            "<entry>",
+            "<feed xmlns='http://www.w3.org/2005/Atom'>",
+            '<?xml version="1.0" encoding="ut\xc8-8"?>',
+            '<?xml version="1.0" encoding="no-such"?>',
+        ]
+    ),
+    max_size=14,
+).map(lambda parts: "".join(parts).encode("utf-8", "surrogateescape"))
+json_values = st.recursive(
+    st.one_of(
+        st.none(), st.integers(), st.text(max_size=20), st.sampled_from(["http://[bad/", "http://x:99999/"])
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(
+            st.sampled_from(["title", "text", "url", "date", "author", "source"]), inner, max_size=5
+        ),
+    ),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(feed_pieces)
+def test_broken_feeds(data):
+    run_reader(data, ".xml")
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(json_values, st.integers(0, 3000))
+def test_broken_json(value, depth):
+    import json
+
+    run_reader(json.dumps(value).encode(), ".json")
+    run_reader(("[" * depth + "]" * depth).encode(), ".json")
+
+
+def test_each_hostile_file_is_one_error_line_and_the_rest_is_ingested(tmp_path, capsys):
+    """The inputs that stopped a whole ingest with a traceback: each now fails alone, naming
+    its file, and the good file beside them is ingested."""
+    import json
+
+    from brief.cli import main
+    from tests.test_ingest import SCRAPE
+
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    long_text = "Some words of an article that is long enough to keep. " * 10
+    files = {
+        "a.xml": b"<item<title</content<",
+        "b.xml": b'<?xml version="1.0" encoding="ut\xc8-8"?><rss><channel><item><title>x</title></item></channel></rss>',
+        "c.json": b"[" * 100_000 + b"]" * 100_000,
+        "d.json": json.dumps(
+            {"title": "T", "url": "http://[bad/", "date": "2025-01-01", "text": long_text}
+        ).encode(),
+        "e.xml": (
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>X</title><item><title>I</title>'
+            f"<link>http://[bad/</link><description>{long_text * 3}</description></item></channel></rss>"
+        ).encode(),
+    }
+    for name, data in files.items():
+        (inbox / name).write_bytes(data)
+    (inbox / "good.txt").write_text(SCRAPE)
+    (tmp_path / "site.yml").write_text("ingest: {backend: rules}\n")
+    assert main(["ingest", "--site", str(tmp_path), "--date", "2025-01-01", str(inbox)]) == 1
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.startswith("error:")]
+    assert "Traceback" not in err
+    for name in ("a.xml", "b.xml", "c.json", "d.json"):
+        assert sum(name in line for line in lines) == 1, (name, lines)
+    assert len(list((tmp_path / "content" / "briefs").rglob("*.md"))) == 2  # good.txt and e.xml's entry

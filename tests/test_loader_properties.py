@@ -110,3 +110,90 @@ def test_mutated_real_brief(data):
 def test_unmutated_example_loads():
     brief = parse_brief(EXAMPLE, "content/briefs/x.md", UTC)
     assert brief.title.startswith("Lindqvist asks")
+
+
+CONFIG_KEYS = [
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "timezone",
+    "theme",
+    "pagination",
+    "output",
+    "related",
+    "permalinks",
+    "feeds",
+    "search",
+    "params",
+    "ingest",
+    "deploy",
+    "unsafe_html",
+]
+config_values = st.one_of(
+    yaml_values,
+    st.sampled_from(["http://[x/", "https://example.org/", "Europe/London", "Mars/Base", "../..", "/"]),
+    st.fixed_dictionaries(
+        {}, optional={"backend": yaml_values, "tags": yaml_values, "fetch_private": yaml_values}
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(st.sampled_from(CONFIG_KEYS), config_values, max_size=6))
+def test_random_site_yml(tmp_path_factory, data):
+    """Any site.yml gives a config or one error line naming site.yml, never a crash."""
+    import yaml
+
+    from brief.config import load_config
+
+    root = tmp_path_factory.mktemp("site")
+    (root / "site.yml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    try:
+        load_config(root)
+    except BriefError as error:
+        message = str(error)
+        assert message.startswith(str(root / "site.yml")) and "\n" not in message
+        assert len(message) < 400
+
+
+BOMB = "\n".join(
+    [
+        "a: &a ['lol','lol','lol','lol','lol','lol','lol','lol','lol']",
+        *(
+            f"{n}: &{n} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]"
+            for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+        ),
+    ]
+)
+
+
+def test_alias_bombs_are_one_short_error(tmp_path, capsys):
+    """Nine levels of nine aliases stand for 387 million strings: refused at once, in one short
+    line, in front-matter fields and in site.yml alike."""
+    import time
+
+    from brief.cli import main
+
+    for key in ("date", "updated", "draft", "title", "mentions"):
+        site = tmp_path / key
+        (site / "content" / "briefs").mkdir(parents=True)
+        (site / "site.yml").write_text("")
+        value = {"mentions": "entities: {people: [{name: X, mentions: *i}]}"}.get(key, f"{key}: *i")
+        front = (
+            f"{BOMB}\ntitle: T\ndate: 2025-01-01\n{value}\n"
+            if key not in ("title", "date")
+            else f"{BOMB}\n{'date: 2025-01-01' if key == 'title' else 'title: T'}\n{value}\n"
+        )
+        (site / "content" / "briefs" / "x.md").write_text(f"---\n{front}---\n\nBody.\n")
+        started = time.monotonic()
+        assert main(["build", "--site", str(site)]) == 1
+        assert time.monotonic() - started < 10
+        err = capsys.readouterr().err
+        assert "x.md" in err and "aliases" in err and max(len(line) for line in err.splitlines()) < 300
+    site = tmp_path / "config"
+    site.mkdir()
+    (site / "site.yml").write_text(f"{BOMB}\npagination: *i\n")
+    assert main(["build", "--site", str(site)]) == 1
+    err = capsys.readouterr().err
+    assert "site.yml" in err and max(len(line) for line in err.splitlines()) < 300

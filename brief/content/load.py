@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from brief.content.frontmatter import split_front_matter
-from brief.errors import BriefError, BuildErrors
+from brief.errors import BriefError, BuildErrors, quote
 from brief.model import ENTITY_KINDS, Brief, EntityRef, Source
 from brief.slugs import slugify
 from brief.yamlfile import line_of, parse_yaml
@@ -85,11 +85,11 @@ class _Fields:
                 raise self.fail((key,), "is required", hint=DATE_HINT)
             return None
         if not isinstance(value, str):
-            raise self.fail((key,), f"expected a date, got {value!r}", hint=DATE_HINT)
+            raise self.fail((key,), f"expected a date, got {quote(value)}", hint=DATE_HINT)
         try:
             return parse_moment(value, zone)
         except ValueError:
-            raise self.fail((key,), f"not a valid date: {value!r}", hint=DATE_HINT) from None
+            raise self.fail((key,), f"not a valid date: {quote(value)}", hint=DATE_HINT) from None
 
 
 def parse_moment(value: str, zone: tzinfo) -> datetime:
@@ -133,7 +133,7 @@ def parse_brief(text: str, rel_path: str, zone: tzinfo) -> Brief:
     if draft is None:
         draft = False
     if not isinstance(draft, bool):
-        raise fields.fail(("draft",), f"expected true or false, got {draft!r}")
+        raise fields.fail(("draft",), f"expected true or false, got {quote(draft)}")
 
     duplicate_of = fields.text(data.get("duplicate_of"), ("duplicate_of",))
     raw_sha = fields.text(data.get("raw_sha256"), ("raw_sha256",))
@@ -177,7 +177,7 @@ def _source(fields: _Fields) -> Source:
         )
     url = fields.text(value.get("url"), ("source", "url"))
     if url and not re.match(r"^https?://[^\s/]+", url):
-        raise fields.fail(("source", "url"), f"expected an http(s) URL, got {url!r}")
+        raise fields.fail(("source", "url"), f"expected an http(s) URL, got {quote(url)}")
     return Source(name=fields.text(value.get("name"), ("source", "name")), url=url)
 
 
@@ -235,7 +235,7 @@ def _entity(fields: _Fields, kind: str, index: int, item: Any) -> EntityRef:
             aliases.append(text)
     mentions = item.get("mentions")
     if mentions is not None and (isinstance(mentions, bool) or not isinstance(mentions, int) or mentions < 0):
-        raise fields.fail((*keys, "mentions"), f"expected a whole number, got {mentions!r}")
+        raise fields.fail((*keys, "mentions"), f"expected a whole number, got {quote(mentions)}")
     return EntityRef(kind=kind, name=name, aliases=tuple(aliases), mentions=mentions)
 
 
@@ -316,7 +316,7 @@ def load_briefs(
         if other is not None:
             errors.append(
                 BriefError(
-                    f"duplicate slug {brief.slug!r}, also used by {other.source_path}",
+                    f"duplicate slug {quote(brief.slug)}, also used by {other.source_path}",
                     path=brief.source_path,
                     line=1,
                     field="slug",

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, tzinfo
 
 from brief.errors import BriefError
 from brief.ingest.decode import check_size
-from brief.ingest.meta import outlet_for, parse_byline, parse_date_text
+from brief.ingest.meta import http_url, outlet_for, parse_byline, parse_date_text
 from brief.ingest.model import RawArticle
 
 # A feed entry whose text is shorter than this is a teaser: the linked page is fetched instead.
@@ -41,7 +41,11 @@ def read_feed(data: bytes, origin: str, zone: tzinfo, fetch=None) -> list[RawArt
     import feedparser
 
     check_size(data, origin)
-    parsed = feedparser.parse(data)
+    try:
+        parsed = feedparser.parse(data)
+    except (TypeError, ValueError, LookupError, UnicodeError, RecursionError) as error:
+        # feedparser fails this way on some broken markup and on made-up encoding names.
+        raise BriefError(f"not a readable RSS or Atom feed ({type(error).__name__})", path=origin) from None
     if parsed.bozo and not parsed.entries:
         raise BriefError(f"not a readable RSS or Atom feed ({parsed.get('bozo_exception')})", path=origin)
     if not parsed.entries:
@@ -50,12 +54,13 @@ def read_feed(data: bytes, origin: str, zone: tzinfo, fetch=None) -> list[RawArt
     articles: list[RawArticle | BriefError] = []
     for index, entry in enumerate(parsed.entries):
         where = f"{origin}#{index + 1}"
-        link = entry.get("link") if str(entry.get("link", "")).startswith(("http://", "https://")) else None
+        link = http_url(entry.get("link"))
         content = ""
         if entry.get("content"):
-            content = max((c.get("value", "") for c in entry.content), key=len)
-        content = content or entry.get("summary", "")
+            content = max((c.get("value") or "" for c in entry.content), key=len)
+        content = content or entry.get("summary") or ""
         text = html_to_text(content) if "<" in content else content
+
         def moment(key: str, entry=entry) -> datetime | None:
             # .keys(): feedparser's `in` quietly maps "updated" to "published"; we want each as given.
             value = entry[key] if key in entry.keys() else None  # noqa: SIM118

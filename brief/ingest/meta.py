@@ -48,6 +48,19 @@ MONTH_DAY_YEAR = re.compile(rf"{_MONTH}\s+{_DAY},?\s+{_YEAR}{_TIME_AFTER}")
 ISO = re.compile(r"\b(\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)\b")
 
 
+def http_url(value: object) -> str | None:
+    """`value` when it is a well-formed absolute http(s) address, else None. Addresses come from
+    untrusted text: `http://[bad/` must be rejected here, not raise deep inside urllib."""
+    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
+        return None
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018  (raises ValueError for a bad port)
+    except ValueError:
+        return None
+    return value if parts.hostname else None
+
+
 def zone_offsets() -> dict[str, tzinfo]:
     table = data.load("timezones.yml")
     zones: dict[str, tzinfo] = {}

@@ -10,10 +10,11 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from brief.errors import BriefError
+from brief.errors import BriefError, quote
 from brief.ingest.decode import check_size, decode
 from brief.ingest.meta import (
     dates_from_line,
+    http_url,
     in_home_zone,
     outlet_for,
     outlet_from_domain,
@@ -204,7 +205,7 @@ def canonical_url(tree: Any, fetched_from: str | None) -> str | None:
                 candidate = urljoin(fetched_from or "", str(value).strip())
             except ValueError:  # a malformed address, such as http://[bad/
                 continue
-            if candidate.startswith(("http://", "https://")):
+            if http_url(candidate):
                 return candidate
     return None
 
@@ -268,7 +269,7 @@ def read_html(data: bytes, origin: str, zone: tzinfo, url: str | None = None) ->
         published=published,
         updated=updated,
         outlet=outlet,
-        url=page_url if page_url and page_url.startswith(("http://", "https://")) else None,
+        url=http_url(page_url),
         kind="html",
     )
 
@@ -314,8 +315,12 @@ def record_to_article(record: object, origin: str, raw: bytes, zone: tzinfo) -> 
 
         text = html_to_text(text)
     title = _first_key(record, _TITLE_KEYS)
-    url = _first_key(record, _URL_KEYS)
-    url = url if isinstance(url, str) and url.startswith(("http://", "https://")) else None
+    url_value = _first_key(record, _URL_KEYS)
+    url = http_url(url_value)
+    if url is None and isinstance(url_value, str) and url_value.startswith(("http://", "https://")):
+        raise BriefError(
+            f"url: not a valid address: {quote(url_value)}", path=origin, hint="fix the record's url"
+        )
     authors_value = _first_key(record, _AUTHOR_KEYS)
     authors: list[str] = []
     if isinstance(authors_value, str):
@@ -362,6 +367,8 @@ def read_json(data: bytes, origin: str, zone: tzinfo) -> Iterator[RawArticle | B
         raise BriefError("not JSON", path=origin, line=1)
     try:
         document = json.loads(text)
+    except RecursionError:
+        raise BriefError("JSON nested too deeply to be an article", path=origin) from None
     except json.JSONDecodeError as error:
         if "\n" in text and text.lstrip().startswith("{"):
             yield from _read_json_lines(text, origin, zone)
@@ -391,6 +398,9 @@ def _read_json_lines(text: str, origin: str, zone: tzinfo) -> Iterator[RawArticl
             record = json.loads(line)
         except json.JSONDecodeError as error:
             yield BriefError(f"invalid JSON: {error.msg}", path=origin, line=number)
+            continue
+        except RecursionError:
+            yield BriefError("JSON nested too deeply to be an article", path=origin, line=number)
             continue
         try:
             yield record_to_article(record, f"{origin}:{number}", line.encode("utf-8"), zone)

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from brief.config import SiteConfig, load_config
-from brief.errors import BriefError
+from brief.errors import BriefError, excerpt
 from brief.ingest.annotate import Annotator
 from brief.ingest.entities import get_recognizer
 from brief.ingest.entities.canonical import Catalogue
@@ -222,6 +222,19 @@ def _ingest(
                 error.path = item
             report.failed.append(error)
             file_failed = True
+        except Exception as error:  # a reader's own bug on hostile input: this file fails, not the run
+            report.failed.append(
+                BriefError(
+                    f"cannot be read: {type(error).__name__}: {excerpt(str(error))}",
+                    path=item,
+                    hint="run with -v for details, and report it if the file looks sound",
+                )
+            )
+            file_failed = True
+            if progress.timings:  # -v
+                import traceback
+
+                traceback.print_exc()
         if from_inbox and stat_key(Path(item)) != before:
             report.waiting.append(Path(item))  # written to while it was read: read it again next time
         elif from_inbox and not file_failed and not dry_run:
