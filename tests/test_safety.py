@@ -280,3 +280,65 @@ def test_a_teaser_whose_page_has_no_date_takes_the_feed_entrys(tmp_path):
     assert not report.failed, report.failed
     [brief] = brief_files(site)
     assert "date: '2025-02-10T08:00:00+01:00'" in brief.read_text()
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from Linux's /proc")
+def test_a_killed_build_leaves_no_workers_and_the_next_build_cleans_up(tmp_path):
+    """kill -9 on a build rendering with two workers: the workers exit with it, and the next
+    build removes the staging folder it left and succeeds."""
+    import signal
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from synthetic import generate
+
+    site = generate(tmp_path / "site", 300)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "brief", "build", "--site", str(site), "-j", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    workers: list[int] = []
+    deadline = time.monotonic() + 60
+    staging = list(site.glob(".public.building-*"))
+    while time.monotonic() < deadline and process.poll() is None:
+        workers = _children(process.pid)
+        staging = list(site.glob(".public.building-*"))
+        if len(workers) >= 2 and staging and any(staging[0].rglob("*.html")):
+            break
+        time.sleep(0.02)
+    assert process.poll() is None and len(workers) >= 2 and staging, (
+        "the build ended before it could be killed"
+    )
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.05)
+    survivors = [pid for pid in workers if _alive(pid)]
+    for pid in survivors:  # leave no process behind, even when the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert not survivors, "workers outlived their build"
+    assert staging[0].exists()
+    assert main(["build", "--site", str(site)]) == 0
+    assert not list(site.glob(".public.building-*")) and not list(site.glob(".public.old-*"))
+    assert (site / "public" / "index.html").is_file()

@@ -48,6 +48,38 @@ def guard_output(config: SiteConfig) -> None:
     )
 
 
+def _dead(pid_text: str) -> bool:
+    try:
+        pid = int(pid_text)
+    except ValueError:
+        return False
+    if pid == os.getpid():
+        return True  # an earlier build of this process that failed midway
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def remove_leftovers(config: SiteConfig) -> None:
+    """What a killed build left behind: staging and old folders beside the output (tens of MB
+    each) and temporary files in the cache. Called under the site's lock, so no live build of
+    this site owns them; the owner's pid, in each name, is checked all the same."""
+    output = config.output_dir
+    for kind in ("building", "old"):
+        for folder in output.parent.glob(f".{output.name}.{kind}-*"):
+            if _dead(folder.name.rsplit("-", 1)[1]):
+                shutil.rmtree(folder, ignore_errors=True)
+    cache = config.root / ".brief-cache"
+    if cache.is_dir():
+        for temporary in cache.rglob("*.tmp-*"):
+            if _dead(temporary.name.rsplit("-", 1)[1]):
+                temporary.unlink(missing_ok=True)
+
+
 def mark_output(folder: Path) -> None:
     marker = folder / OUTPUT_MARKER
     if not marker.is_file():

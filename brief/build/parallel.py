@@ -55,6 +55,22 @@ def _chunks(count: int) -> list[list[int]]:
     return [list(range(start, min(count, start + size))) for start in range(0, count, size)]
 
 
+def _exit_with_parent() -> None:
+    """Pool initializer: a worker whose parent is killed (kill -9, OOM) is sent SIGTERM instead
+    of rendering on for minutes and holding the site's lock through its inherited descriptor."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: the executor's own checks remain
+        return
+    if os.getppid() == 1:  # the parent died before the signal was armed
+        os._exit(1)
+
+
 @contextmanager
 def _forked_pool(job: tuple[Renderer, list[Any], StagedOutput | None], workers: int) -> Iterator[Any]:
     global _JOB
@@ -63,7 +79,9 @@ def _forked_pool(job: tuple[Renderer, list[Any], StagedOutput | None], workers: 
     # workers do not copy every memory page it would touch, nor spend time scanning it.
     gc.freeze()
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=_exit_with_parent
+        ) as pool:
             yield pool
     finally:
         _JOB = None

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from brief.build.cache import BuildCache, inputs_fingerprint
-from brief.build.output import guard_output
+from brief.build.output import guard_output, remove_leftovers
 from brief.build.result import BuildResult
 from brief.build.search import index_site, pagefind_available
 from brief.config import SiteConfig, load_config
@@ -67,6 +67,7 @@ def build(
     config = load_config(root)
     guard_output(config)
     with site_lock(config.root):
+        remove_leftovers(config)
         return _build(
             config,
             started,
