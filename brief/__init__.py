@@ -1,3 +1,3 @@
 """brief: a static site generator for annotated news briefs."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -299,3 +299,21 @@ def test_output_is_marked_and_an_empty_folder_is_accepted(example_copy):
     (example_copy / "public" / "stray.txt").write_text("left by a tool")
     build(example_copy, clean=True)  # brief's own folder: replaced as a whole
     assert not (example_copy / "public" / "stray.txt").exists()
+
+
+def test_entity_names_with_apostrophes_are_linked(site):
+    """The typographer curls `O'Neill` into `O’Neill` before entities are linked."""
+    site.brief(
+        "a.md",
+        brief_text(
+            body="Martin O'Neill met envoys from Côte d'Ivoire on Monday. O'Neill said little.",
+            entities={
+                "people": [{"name": "Martin O'Neill", "aliases": ["O'Neill"]}],
+                "places": ["Côte d'Ivoire"],
+            },
+        ),
+    )
+    site.build()
+    page = next(site.out.glob("briefs/**/index.html")).read_text()
+    body = page.split('class="body"', 1)[1]
+    assert '">Martin O’Neill</a>' in body and '">Côte d’Ivoire</a>' in body

@@ -29,13 +29,21 @@ def make_markdown(unsafe_html: bool = False) -> MarkdownIt:
     return md
 
 
+# The typographer makes quotes curly before entities are linked, so `O'Neill` in the source is
+# `O’Neill` here. Both sides are compared with apostrophes folded; each is one character, so
+# positions in the folded text are positions in the real one.
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+
+
 def _find_mentions(text: str, surfaces: list[str]) -> list[tuple[int, int, str]]:
     """Whole-word occurrences of the surfaces in `text`, longest first, never overlapping.
 
     str.find per surface is much cheaper than compiling an alternation for every brief.
     """
     found: list[tuple[int, int, str]] = []
-    for surface in surfaces:  # longest first
+    text = text.translate(_APOSTROPHES)
+    for original in surfaces:  # longest first
+        surface = original.translate(_APOSTROPHES)
         start = text.find(surface)
         while start != -1:
             end = start + len(surface)
@@ -43,7 +51,7 @@ def _find_mentions(text: str, surfaces: list[str]) -> list[tuple[int, int, str]]
                 end == len(text) or (not text[end].isalnum() and text[end] != "_")
             )
             if whole and not any(s < end and start < e for s, e, _ in found):
-                found.append((start, end, surface))
+                found.append((start, end, original))
                 break  # the first whole-word occurrence of this surface is enough
             start = text.find(surface, start + 1)
     return sorted(found)
@@ -100,7 +108,7 @@ def _split_mentions(
             out.append(_text(text[start:begin]))
         opening = Token("link_open", "a", 1)
         opening.attrs = {"href": url, "class": css}
-        out.extend([opening, _text(surface), Token("link_close", "a", -1)])
+        out.extend([opening, _text(text[begin:end]), Token("link_close", "a", -1)])
         start = end
     if not out:
         return [token]
