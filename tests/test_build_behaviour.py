@@ -317,3 +317,23 @@ def test_entity_names_with_apostrophes_are_linked(site):
     page = next(site.out.glob("briefs/**/index.html")).read_text()
     body = page.split('class="body"', 1)[1]
     assert '">Martin O’Neill</a>' in body and '">Côte d’Ivoire</a>' in body
+
+
+def test_a_huge_brief_is_not_copied_whole_into_every_feed(site):
+    """A 5 MB brief tagged into several feeds: its page has all of it, each feed a bounded part."""
+    paragraphs = "\n\n".join(f"Paragraph {n} of a very long report on the harbour." for n in range(100_000))
+    site.brief("big.md", brief_text(title="Big", body=paragraphs, tags=["harbour", "port", "council"]))
+    site.brief("small.md", brief_text(title="Small", body="A short one.", tags=["harbour"]))
+    site.build()
+    page = next(site.out.glob("briefs/**/big/index.html")).read_text()
+    assert "Paragraph 99999 of" in page
+    feeds = list(site.out.rglob("feed.xml")) + list(site.out.rglob("feed.json"))
+    assert len(feeds) >= 5  # the site's two and one per tag
+    for feed in feeds:
+        text = feed.read_text()
+        assert feed.stat().st_size < 400_000 and "Paragraph 99999 of" not in text, feed
+    atom = (site.out / "feed.xml").read_text()
+    assert "Read the whole brief" in atom and "Paragraph 10 of" in atom
+    import feedparser
+
+    assert not feedparser.parse(atom).bozo

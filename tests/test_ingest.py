@@ -437,3 +437,38 @@ def test_standard_input(site, monkeypatch):
 def test_scaffolded_site_yml_is_valid(tmp_path):
     assert main(["init", str(tmp_path / "s")]) == 0
     assert main(["build", "--site", str(tmp_path / "s"), "-q"]) == 0
+
+
+@pytest.mark.parametrize("depth", [300, 10_000])
+def test_deeply_nested_html_keeps_its_text(depth):
+    """libxml2 silently drops everything nested past its depth limit: the article must survive."""
+    from datetime import UTC
+
+    from brief.ingest.readers import read_html
+
+    paragraphs = "".join(
+        f"<p>The harbour board met on Monday about the old pier, part {n}.</p>" for n in range(10)
+    )
+    page = (
+        "<html><head><title>Pier repairs</title></head><body>"
+        + "<div>" * depth
+        + f"<article><h1>Pier repairs</h1>{paragraphs}</article>"
+        + "</div>" * depth
+        + "</body></html>"
+    )
+    article = read_html(page.encode(), "deep.html", UTC)
+    assert "part 9." in article.text and article.title == "Pier repairs"
+
+
+def test_an_xhtml_page_with_an_xml_declaration_is_read():
+    from datetime import UTC
+
+    from brief.ingest.readers import read_html
+
+    page = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n<html xmlns="http://www.w3.org/1999/xhtml">'
+        "<head><title>Pier repairs</title></head><body><article><h1>Pier repairs</h1>"
+        + "".join(f"<p>The harbour board met on Monday about the old pier, part {n}.</p>" for n in range(10))
+        + "</article></body></html>"
+    )
+    assert "part 9." in read_html(page.encode(), "page.xhtml", UTC).text

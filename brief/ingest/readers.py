@@ -193,6 +193,94 @@ def _html_dates(tree, zone: tzinfo) -> tuple[datetime | None, datetime | None]:
     return first(_META_DATE_KEYS), first(_META_UPDATED_KEYS)
 
 
+# Deeper than any real page's layout. libxml2 drops everything below 2,048 levels (256 without
+# huge_tree) and says so only in its error log.
+MAX_DEPTH = 200
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+def parse_html(text: str, origin: str) -> Any:
+    """The page's tree, parsed once for trafilatura and for our own metadata. Bytes in UTF-8
+    with the encoding given, so that an XHTML page's `<?xml ... encoding=...?>` line is no
+    obstacle. Comments and processing instructions go, as trafilatura's own loader drops them."""
+    import lxml.html
+
+    def parse(markup: str) -> tuple[Any, bool]:
+        parser = lxml.html.HTMLParser(
+            encoding="utf-8",
+            huge_tree=True,
+            collect_ids=False,
+            default_doctype=False,
+            remove_comments=True,
+            remove_pis=True,
+        )
+        try:
+            tree = lxml.html.document_fromstring(markup.encode("utf-8"), parser=parser)
+        except (ValueError, lxml.etree.ParserError):
+            raise BriefError("not an HTML page", path=origin) from None
+        return tree, any("Excessive depth" in entry.message for entry in parser.error_log)
+
+    tree, too_deep = parse(text)
+    if too_deep:
+        tree, _ = parse(flatten_deep_nesting(text))
+    return tree
+
+
+def flatten_deep_nesting(markup: str) -> str:
+    """The markup again, without the tags of elements nested deeper than MAX_DEPTH: their text
+    and the elements inside them are kept. Read with the standard library's tokenizer, which
+    has no depth limit."""
+    import html.parser
+
+    out: list[str] = []
+    stack: list[tuple[str, bool]] = []  # (tag, kept)
+    depth = [0]  # how many elements of the stack are kept
+
+    class Flatten(html.parser.HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            raw = self.get_starttag_text() or ""
+            if tag in _VOID:
+                out.append(raw)
+                return
+            kept = depth[0] < MAX_DEPTH
+            if kept:
+                out.append(raw)
+                depth[0] += 1
+            stack.append((tag, kept))
+
+        def handle_startendtag(self, tag: str, attrs: list) -> None:
+            out.append(self.get_starttag_text() or "")
+
+        def handle_endtag(self, tag: str) -> None:
+            # A close tag matches one of the innermost open elements, or none (and is dropped);
+            # looking no further keeps a page of stray close tags linear.
+            for index in range(len(stack) - 1, max(-1, len(stack) - 65), -1):
+                if stack[index][0] == tag:
+                    for name, kept in reversed(stack[index:]):
+                        if kept:
+                            out.append(f"</{name}>")
+                            depth[0] -= 1
+                    del stack[index:]
+                    return
+
+        def handle_data(self, data: str) -> None:
+            out.append(data)
+
+        def handle_entityref(self, name: str) -> None:
+            out.append(f"&{name};")
+
+        def handle_charref(self, name: str) -> None:
+            out.append(f"&#{name};")
+
+        def handle_decl(self, decl: str) -> None:
+            out.append(f"<!{decl}>")
+
+    reader = Flatten(convert_charrefs=False)
+    reader.feed(markup)
+    reader.close()
+    return "".join(out)
+
+
 def canonical_url(tree: Any, fetched_from: str | None) -> str | None:
     """The address the page gives for itself (<link rel=canonical>, else og:url), made absolute
     against the address it was fetched from. A mirror, a proxy or a local test server serves the
@@ -212,16 +300,11 @@ def canonical_url(tree: Any, fetched_from: str | None) -> str | None:
 
 def read_html(data: bytes, origin: str, zone: tzinfo, url: str | None = None) -> RawArticle:
     check_size(data, origin)
-    import lxml.html
     import trafilatura
 
-    text = decode(data, origin)
-    try:
-        tree = lxml.html.document_fromstring(text)
-    except (ValueError, lxml.etree.ParserError):
-        raise BriefError("not an HTML page", path=origin) from None
+    tree = parse_html(decode(data, origin), origin)
     document = trafilatura.bare_extraction(
-        text,
+        tree,
         url=url,
         with_metadata=True,
         include_comments=False,
