@@ -220,7 +220,7 @@ def _ingest(args: argparse.Namespace) -> int:
     date = None
     if args.date:
         try:
-            date = parse_moment(args.date, config.zone)
+            date = parse_moment(args.date, config.input_zone)
         except ValueError:
             raise BriefError(f"--date: not a valid date: {args.date!r}", hint=DATE_HINT) from None
     report = ingest(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import zoneinfo
 from dataclasses import dataclass, field
+from datetime import UTC, tzinfo
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -80,7 +81,8 @@ class SiteConfig:
     description: str = ""
     base_url: str = "http://127.0.0.1:8000/"
     language: str = "en"
-    timezone: str = "UTC"
+    # Empty: each time on the clock it was published with; a zone name: every time in that zone.
+    timezone: str = ""
     theme: str = "default"
     pagination: int = 20
     output: str = "public"
@@ -98,8 +100,14 @@ class SiteConfig:
         return self.root / "content" / "raw"
 
     @cached_property
-    def zone(self) -> zoneinfo.ZoneInfo:
-        return zoneinfo.ZoneInfo(self.timezone)
+    def zone(self) -> zoneinfo.ZoneInfo | None:
+        """The zone every time is shown in, or None: each on its own clock."""
+        return zoneinfo.ZoneInfo(self.timezone) if self.timezone else None
+
+    @property
+    def input_zone(self) -> tzinfo:
+        """The zone of a date written without an offset: the site's, else UTC."""
+        return self.zone or UTC
 
     @property
     def base_path(self) -> str:
@@ -217,7 +225,8 @@ def config_from_mapping(root: Path, data: dict[str, Any], text: str, path: Path)
 
     timezone = top.get("timezone", str, defaults.timezone)
     try:
-        zoneinfo.ZoneInfo(timezone)
+        if timezone:
+            zoneinfo.ZoneInfo(timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise top.fail(
             "timezone",

@@ -337,3 +337,24 @@ def test_a_huge_brief_is_not_copied_whole_into_every_feed(site):
     import feedparser
 
     assert not feedparser.parse(atom).bozo
+
+
+def test_times_are_shown_on_their_own_clock_unless_the_site_sets_one(site):
+    """Published at 07:45 BST: a new site shows 07:45 BST (the outlet's zone names the offset)
+    and files it under its own day; `timezone: UTC` shows 06:45 UTC. `datetime` keeps the offset."""
+    site.brief(
+        "mail.md",
+        brief_text(title="Mail", date="2025-04-11T00:30:00+01:00", source={"name": "Daily Mail"}),
+    )
+    site.brief("elsewhere.md", brief_text(title="Elsewhere", date="2025-04-11T09:15:00+05:30"))
+    site.build()
+    mail = next(site.out.glob("briefs/**/mail/index.html")).read_text()
+    assert ">11 April 2025, 00:30 BST</time>" in mail and 'datetime="2025-04-11T00:30:00+01:00"' in mail
+    assert (site.out / "timeline/2025/04/11/index.html").is_file()
+    elsewhere = next(site.out.glob("briefs/**/elsewhere/index.html")).read_text()
+    assert ">11 April 2025, 09:15 UTC+5:30</time>" in elsewhere
+    site.config("timezone: UTC\n")
+    site.build()
+    mail = next(site.out.glob("briefs/**/mail/index.html")).read_text()
+    assert ">10 April 2025, 23:30 UTC</time>" in mail and 'datetime="2025-04-11T00:30:00+01:00"' in mail
+    assert (site.out / "timeline/2025/04/10/index.html").is_file()

@@ -52,7 +52,7 @@ def load_site(
         config = dataclasses.replace(config, search=False)
     paths = paths if paths is not None else brief_files(config.briefs_dir)
     progress.step("reading briefs", len(paths))
-    briefs = load_briefs(paths, config.root, config.zone, cache, digests)
+    briefs = load_briefs(paths, config.root, config.input_zone, cache, digests)
     published = [b for b in briefs if drafts or not b.draft]
     progress.step("relating briefs, tags and entities")
     return build_site(config, published, cache.memo if cache is not None else None)

@@ -79,7 +79,7 @@ def rebuild_text_edits(
         if page is None:
             return None  # site.yml, a template, a static file, a draft
         try:
-            new = read_brief(path, config.root, config.zone)
+            new = read_brief(path, config.root, config.input_zone)
         except BriefError:
             return None  # the full build reports it, with the others
         if new.meta_hash != page.brief.meta_hash:

@@ -92,7 +92,7 @@ def splice_text_edits(
     edits: list[tuple[Brief, TextRecord]] = []  # new brief, and what the last build knew of it
     for path, record in zip(changed, records, strict=True):
         try:
-            brief = read_brief(path, config.root, config.zone)
+            brief = read_brief(path, config.root, config.input_zone)
         except BriefError:
             return None  # the full build reports it, with the others
         if brief.meta_hash != record[0] or brief.slug not in bodies:

@@ -212,30 +212,16 @@ def parse_byline(text: str) -> list[str]:
     return names
 
 
-def _by_domain(table: dict[str, str], host_or_text: str) -> str | None:
-    """The entry for the host's longest listed suffix: news.bbc.co.uk finds bbc.co.uk."""
-    value = host_or_text.strip().lower()
-    if "//" in value:
-        value = urlsplit(value).netloc
-    value = value.split("/")[0].removeprefix("www.").rstrip(".")
-    parts = value.split(".")
-    for start in range(len(parts) - 1):
-        candidate = ".".join(parts[start:])
-        if candidate in table:
-            return table[candidate]
-    return None
-
-
 def outlet_for(host_or_text: str) -> str | None:
     """`DailyMail.co.uk`, `https://www.dailymail.co.uk/news/...` → Daily Mail."""
-    return _by_domain(data.load("outlets.yml"), host_or_text)
+    return data.by_domain("outlets.yml", host_or_text)
 
 
 def in_home_zone(moment: datetime | None, url: str | None) -> datetime | None:
     """A time the page gives in UTC, on the clock of the outlet's home zone (same instant)."""
     if moment is None or not url or moment.utcoffset() != timedelta(0):
         return moment
-    zone = _by_domain(data.load("outlet_zones.yml"), url)
+    zone = data.by_domain("outlet_zones.yml", url)
     if zone is None:
         return moment
     from zoneinfo import ZoneInfo

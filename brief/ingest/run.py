@@ -90,7 +90,7 @@ def _fetch_page(url: str, config: SiteConfig) -> RawArticle:
     from brief.ingest.fetch import fetch
 
     fetched = fetch(url, allow_internal=config.ingest.fetch_private)
-    return read_html(fetched.data, url, config.zone, url=fetched.url)
+    return read_html(fetched.data, url, config.input_zone, url=fetched.url)
 
 
 def expand(items: list[str]) -> list[str]:
@@ -126,9 +126,12 @@ def read_input(item: str, config: SiteConfig) -> Iterator[tuple[str, list[RawArt
         ):
             from brief.ingest.feeds import read_feed
 
-            yield item, read_feed(fetched.data, item, config.zone, fetch=lambda u: _fetch_page(u, config))
+            yield (
+                item,
+                read_feed(fetched.data, item, config.input_zone, fetch=lambda u: _fetch_page(u, config)),
+            )
         else:
-            yield item, [read_html(fetched.data, item, config.zone, url=fetched.url)]
+            yield item, [read_html(fetched.data, item, config.input_zone, url=fetched.url)]
         return
     path = Path(item)
     if not path.exists():
@@ -145,8 +148,8 @@ def _read(data: bytes, origin: str, suffix: str, config: SiteConfig) -> list[Raw
     if suffix in (".xml", ".rss", ".atom"):
         from brief.ingest.feeds import read_feed
 
-        return read_feed(data, origin, config.zone, fetch=lambda u: _fetch_page(u, config))
-    return read_bytes(data, origin, suffix, config.zone)
+        return read_feed(data, origin, config.input_zone, fetch=lambda u: _fetch_page(u, config))
+    return read_bytes(data, origin, suffix, config.input_zone)
 
 
 def ingest(

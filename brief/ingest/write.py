@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from brief.clocks import on_clock
 from brief.content.frontmatter import split_front_matter
 from brief.content.load import brief_files
 from brief.errors import BriefError
@@ -39,7 +40,7 @@ def brief_slug(title: str) -> str:
     return slug
 
 
-def render(article: Annotated, zone: tzinfo, duplicate_of: str | None = None) -> str:
+def render(article: Annotated, duplicate_of: str | None = None) -> str:
     """The brief file's text, with its own hash filled in last."""
     front: dict[str, object] = {"title": article.title, "date": article.published.isoformat()}
     if article.updated:
@@ -110,7 +111,7 @@ class Known:
 class BriefStore:
     """The briefs already on disk, indexed by raw hash, source URL and slug."""
 
-    def __init__(self, briefs_dir: Path, zone: tzinfo) -> None:
+    def __init__(self, briefs_dir: Path, zone: tzinfo | None) -> None:
         self.briefs_dir = briefs_dir
         self.zone = zone
         self.by_raw: dict[str, Known] = {}
@@ -154,7 +155,7 @@ class BriefStore:
         raw_hash = article.raw.raw_sha256
         if raw_hash in self.by_raw:
             return "unchanged", self.by_raw[raw_hash].path
-        text = render(article, self.zone)
+        text = render(article)
         same = self.by_url.get(article.url) if article.url else None
         if same is not None:
             target = same.path
@@ -167,7 +168,7 @@ class BriefStore:
             if not dry_run:
                 atomic_write(incoming, text)
             return "incoming", incoming
-        local = article.published.astimezone(self.zone)
+        local = on_clock(article.published, self.zone)
         folder = self.briefs_dir / f"{local.year:04d}" / f"{local.month:02d}"
         base = brief_slug(article.title)
         slug, n = base, 1
@@ -181,7 +182,7 @@ class BriefStore:
         match = self.similar.most_similar(body_sketch)
         outcome = "written"
         if match is not None:
-            text = render(article, self.zone, duplicate_of=match[0])
+            text = render(article, duplicate_of=match[0])
             outcome = "duplicate"
         else:
             self.similar.add(slug, body_sketch)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
+from brief.clocks import on_clock, zone_name
 from brief.config import SiteConfig
 from brief.errors import BriefError
 from brief.themes import theme_dir
@@ -43,9 +44,13 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     # The same dates and URLs recur on thousands of pages: compute each once per build.
     env.filters["url"] = lru_cache(maxsize=None)(config.url)
     env.filters["absolute_url"] = lru_cache(maxsize=None)(config.absolute_url)
-    env.filters["local"] = lru_cache(maxsize=None)(lambda moment: moment.astimezone(zone))
+    env.filters["local"] = lru_cache(maxsize=None)(lambda moment: on_clock(moment, zone))
     env.filters["datefmt"] = lru_cache(maxsize=None)(
-        lambda moment, fmt="%-d %B %Y": _format(moment.astimezone(zone), fmt)
+        lambda moment, fmt="%-d %B %Y": _format(on_clock(moment, zone), fmt)
+    )
+    # `{{ item.date|zone_name(item.brief) }}`: BST, EDT, or UTC+1 (see brief.clocks).
+    env.filters["zone_name"] = lambda moment, brief=None: zone_name(
+        moment, zone, brief.source.url if brief else None, brief.source.name if brief else None
     )
     # Equal instants in different offsets are equal datetimes: the offset is part of the key.
     iso = lru_cache(maxsize=None)(lambda moment, offset: moment.isoformat())

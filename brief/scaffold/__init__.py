@@ -63,7 +63,7 @@ def new_brief(root: Path, title: str) -> Path:
     config = load_config(root)
     if not title.strip():
         raise BriefError("the title is empty", hint='pass a headline: brief new "A headline"')
-    now = datetime.now(config.zone).replace(microsecond=0)
+    now = (datetime.now(config.zone) if config.zone else datetime.now().astimezone()).replace(microsecond=0)
     slug = slugify(title)
     path = config.briefs_dir / f"{now.year:04d}" / f"{now.month:02d}" / f"{slug}.md"
     if path.exists():

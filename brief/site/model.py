@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from brief.clocks import on_clock
 from brief.config import SiteConfig
 from brief.model import ENTITY_KIND_SINGULAR, ENTITY_KINDS, Brief
 from brief.site.related import related_briefs
@@ -65,7 +66,7 @@ class Site:
 
 
 def brief_url(config: SiteConfig, brief: Brief) -> str:
-    local = brief.date.astimezone(config.zone)
+    local = on_clock(brief.date, config.zone)
     return config.permalinks["brief"].format(
         year=f"{local.year:04d}", month=f"{local.month:02d}", day=f"{local.day:02d}", slug=brief.slug
     )
@@ -108,7 +109,7 @@ def build_site(config: SiteConfig, briefs: list[Brief], memo: dict | None = None
         BriefPage(
             brief=b,
             url=brief_url(config, b),
-            day_url=period_url(b.date.astimezone(config.zone).date(), "day"),
+            day_url=period_url(on_clock(b.date, config.zone).date(), "day"),
         )
         for b in ordered
     ]

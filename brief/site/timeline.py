@@ -1,4 +1,5 @@
-"""Year, month and day archives in the site's time zone, with previous/next links."""
+"""Year, month and day archives, by each brief's day on the site's clock (brief.clocks), with
+previous/next links."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from itertools import pairwise
 
+from brief.clocks import on_clock
 from brief.model import Brief
 
 TIMELINE_URL = "/timeline/"
@@ -51,13 +53,13 @@ def period_url(day: date, level: str) -> str:
     return TIMELINE_URL + "/".join(parts[:depth]) + "/"
 
 
-def build_timeline(briefs: list[Brief], zone: tzinfo) -> Timeline:
+def build_timeline(briefs: list[Brief], zone: tzinfo | None) -> Timeline:
     """Group briefs (newest first) by their local date; periods are newest first too."""
     years: dict[int, Period] = {}
     months: dict[tuple[int, int], Period] = {}
     days: dict[date, Period] = {}
     for brief in briefs:
-        local = brief.date.astimezone(zone).date()
+        local = on_clock(brief.date, zone).date()
         year = years.get(local.year)
         if year is None:
             year = years[local.year] = Period("year", date(local.year, 1, 1), period_url(local, "year"))
@@ -100,20 +102,20 @@ class Bar:
         return f"{MONTH_NAMES[self.start.month]} {self.start.year}: {self.count} brief{plural}"
 
 
-def month_span(briefs: list[Brief], zone: tzinfo) -> tuple[date, date] | None:
+def month_span(briefs: list[Brief], zone: tzinfo | None) -> tuple[date, date] | None:
     if not briefs:
         return None
-    days = [b.date.astimezone(zone).date() for b in briefs]
+    days = [on_clock(b.date, zone).date() for b in briefs]
     return min(days).replace(day=1), max(days).replace(day=1)
 
 
-def density(briefs: list[Brief], zone: tzinfo, span: tuple[date, date] | None) -> list[Bar]:
+def density(briefs: list[Brief], zone: tzinfo | None, span: tuple[date, date] | None) -> list[Bar]:
     """Briefs per month over `span` (inclusive), empty months included, for a strip chart."""
     if span is None:
         return []
     counts: dict[tuple[int, int], int] = {}
     for brief in briefs:
-        local = brief.date.astimezone(zone).date()
+        local = on_clock(brief.date, zone).date()
         counts[(local.year, local.month)] = counts.get((local.year, local.month), 0) + 1
     busiest = max(counts.values(), default=1)
     bars = []
