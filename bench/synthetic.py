@@ -89,8 +89,8 @@ def zipf_choice(rng: random.Random, items: list[str], count: int, s: float = 1.1
     return chosen
 
 
-def generate(root: Path, n: int, seed: int = 1) -> Path:
-    """Write a site with `n` briefs into `root` (created); returns root."""
+def generate(root: Path, n: int, seed: int = 1, years: int = 5) -> Path:
+    """Write a site with `n` briefs over `years` years into `root` (created); returns root."""
     rng = random.Random(seed)
     tags = [f"topic {i:03d}" for i in range(200)]
     people = [f"{FIRST[i % 20]} {LAST[(i // 20) % 20]}{'' if i < 400 else f' {i}'}" for i in range(800)]
@@ -106,7 +106,7 @@ def generate(root: Path, n: int, seed: int = 1) -> Path:
         "title: Synthetic archive\nbase_url: https://archive.example.org/\npagination: 20\nsearch: false\n"
     )
     start = datetime(2020, 1, 1, tzinfo=UTC)
-    span = 5 * 365 * 24 * 3600
+    span = years * 365 * 24 * 3600
     for i in range(n):
         moment = start + timedelta(seconds=rng.randrange(span))
         k = rng.randint(3, 12)

@@ -358,3 +358,62 @@ def test_times_are_shown_on_their_own_clock_unless_the_site_sets_one(site):
     mail = next(site.out.glob("briefs/**/mail/index.html")).read_text()
     assert ">10 April 2025, 23:30 UTC</time>" in mail and 'datetime="2025-04-11T00:30:00+01:00"' in mail
     assert (site.out / "timeline/2025/04/10/index.html").is_file()
+
+
+def test_a_site_overrides_one_block_of_the_base_template(site):
+    """Changing the footer means overriding one block, not copying base.html."""
+    site.brief("a.md", brief_text("One", body="Body text."))
+    (site.root / "templates").mkdir()
+    (site.root / "templates" / "base.html").write_text(
+        '{% extends "theme:base.html" %}\n'
+        "{% block footer_text %}<p>Published by the Harbour Desk</p>{% endblock %}\n"
+        '{% block extrahead %}<meta name="team" content="harbour">{% endblock %}\n'
+    )
+    site.build()
+    for page in (site.out / "index.html", next(site.out.glob("briefs/**/a/index.html"))):
+        html = page.read_text()
+        assert (
+            "<p>Published by the Harbour Desk</p>" in html and '<meta name="team" content="harbour">' in html
+        )
+        assert "Atom feed</a>" in html  # the rest of the footer is the theme's
+        assert 'rel="icon"' in html
+
+
+def test_page_details_a_reader_notices(site):
+    lead = "The harbour board voted on Monday to close the old pier for repairs."
+    site.brief(
+        "lead.md",
+        brief_text(
+            "Lead",
+            date="2025-03-03T09:00:00+00:00",
+            body=f"{lead}\n\nWork starts in May.",
+            summary=lead,
+            entities={"people": ["Ada Quayle"]},
+        ),
+    )
+    site.brief(
+        "adds.md",
+        brief_text(
+            "Adds",
+            date="2025-05-20T09:00:00+00:00",
+            body=f"{lead}\n\nWork starts in May.",
+            summary="Repairs to the pier will take a year and cost £2 million.",
+        ),
+    )
+    site.build()
+    lead_page = next(site.out.glob("briefs/**/lead/index.html")).read_text()
+    adds_page = next(site.out.glob("briefs/**/adds/index.html")).read_text()
+    # A summary that only repeats the first paragraph is not shown above it.
+    assert 'class="summary"' not in lead_page and 'class="summary"' in adds_page
+    # One brief: "on" a day, not "from" it "to" it.
+    person = (site.out / "people" / "ada-quayle" / "index.html").read_text()
+    assert "on <time" in person and "from <time" not in person
+    # Month archives: the older month on the left, the newer on the right.
+    may = (site.out / "timeline" / "2025" / "05" / "index.html").read_text().split('class="pagination"', 1)[1]
+    assert '<a rel="prev" class="older"' in may and "← March 2025</a>" in may and "→" not in may
+    march = (
+        (site.out / "timeline" / "2025" / "03" / "index.html").read_text().split('class="pagination"', 1)[1]
+    )
+    assert '<a rel="next" class="newer"' in march and "May 2025 →</a>" in march and "←" not in march
+    # A favicon, so no page load logs a 404.
+    assert 'rel="icon"' in lead_page and any((site.out / "static").glob("favicon*.svg"))

@@ -419,9 +419,15 @@ def test_same_story_from_another_outlet_is_also_reported(site, tmp_path):
     duplicate = report.outcomes["duplicate"][0]
     assert front(duplicate)["duplicate_of"] == original.stem
     result = site.build()
-    assert len(result.site.pages) == 1
-    html = next(site.out.glob("briefs/**/index.html")).read_text()
-    assert "Also reported by" in html and "Associated Press" in html
+    assert len(result.site.pages) == 1  # listed once, under the first telling
+    html = next(site.out.glob(f"briefs/**/{original.stem}/index.html")).read_text()
+    retold_page = next(site.out.glob(f"briefs/**/{duplicate.stem}/index.html"))
+    retold_url = "/" + retold_page.parent.relative_to(site.out).as_posix() + "/"
+    also = html.split("Also reported by", 1)[1].split("</ul>", 1)[0]
+    assert f'href="{retold_url}"' in also and "Associated Press" in also
+    assert also.count(front(duplicate)["title"]) == 1  # the title once, as the link
+    # The retold brief's own page points back to the first telling.
+    assert "as first reported" in retold_page.read_text() and "Brige" in retold_page.read_text()
     assert "Max Power" not in site.read("index.html")
 
 

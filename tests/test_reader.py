@@ -153,3 +153,63 @@ def test_timeline_strips_link_each_month(built_example):
     )
     entity_bars = entity.findall(".//ol[@class='strip-bars']/li")
     assert len(entity_bars) == 8 and sum(1 for li in entity_bars if li.find("a") is not None) == 5
+
+
+@pytest.fixture(scope="module")
+def long_site(tmp_path_factory):
+    """A synthetic archive spanning seven years (84 months in every density strip), and the
+    pages where a long span shows: a brief, the most-mentioned person, the timeline, a month."""
+    import sys
+
+    from brief.build.run import build
+
+    sys.path.insert(0, str(REPO / "bench"))
+    from synthetic import generate
+
+    root = generate(tmp_path_factory.mktemp("long") / "site", 150, years=7)
+    site = build(root).site
+    person = max(site.entities["people"].terms, key=lambda t: t.count)
+    pages = {
+        "brief": site.pages[0].url,
+        "person": person.url,
+        "timeline": "/timeline/",
+        "month": site.pages[0].day_url.rsplit("/", 2)[0] + "/",
+        "index": "/",
+    }
+    return root, pages
+
+
+def test_a_seven_year_site_fits_a_phone_and_passes_the_checks(long_site, browser):
+    root, pages = long_site
+    problems = []
+    with static_server(root / "public") as base:
+        for width, scheme in ((360, "light"), (360, "dark"), (1280, "light")):
+            context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+            try:
+                for name, url in pages.items():
+                    page = open_page(context, base + url)
+                    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+                    if overflow > 0:
+                        problems.append(f"{name} at {width}px is {overflow}px too wide")
+                    if AXE.exists():
+                        page.add_script_tag(path=str(AXE))
+                        found = page.evaluate(
+                            "async () => (await axe.run(document, {runOnly: {type: 'tag', values: "
+                            "['wcag2a', 'wcag2aa', 'best-practice']}})).violations.map(v => v.id)"
+                        )
+                        problems += [f"{name} ({scheme}, {width}px): {v}" for v in found]
+                    page.close()
+            finally:
+                context.close()
+    assert problems == []
+    if VNU.exists() and shutil.which("java"):
+        files = [str(page_file(root / "public", url)) for url in pages.values()]
+        done = subprocess.run(
+            ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        messages = json.loads(done.stderr or done.stdout or '{"messages": []}')["messages"]
+        assert [m for m in messages if m.get("type") == "error"] == []

@@ -130,8 +130,10 @@ class Digester:
             item: BriefPage = ctx["item"]
             entities = tuple((kind, tuple(_term(t) for t in terms)) for kind, terms in item.entities.items())
             related = tuple(self.card(r) for r in item.related)
-            also = tuple(b.meta_hash for b in item.also_reported)
-            return head, self.entry(item), entities, related, also
+            also = tuple((p.url, p.brief.meta_hash) for p in item.also_reported)
+            first = item.first_telling
+            told_first = (first.url, first.brief.meta_hash) if first else None
+            return head, self.entry(item), entities, related, also, told_first
         if page.kind == "index":
             return head, self._paginator(ctx["paginator"])
         if page.kind in ("term", "entity"):

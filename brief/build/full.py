@@ -159,7 +159,7 @@ def full_build(
     }
     progress.step("saving the build cache")
     try:
-        slugs = {item.brief.slug for item in site.pages}
+        slugs = {item.brief.slug for item in site.brief_pages}
         bodies = {slug: entry for slug, entry in renderer.stored_bodies.items() if slug in slugs}
         cache.save_bodies(bodies)
         if texts_digest != texts_stored:

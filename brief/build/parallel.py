@@ -114,7 +114,7 @@ def render_bodies(renderer: Renderer, progress: Progress, workers: int | None = 
     page workers, a body would be rendered again in each worker whose feeds show it."""
     workers = workers or workers_available()
     todo: list[BriefPage] = []
-    for item in renderer.site.pages:
+    for item in renderer.site.brief_pages:
         stored, still_right = renderer.stored_body(item)
         if still_right:
             renderer.add_bodies([(item.brief.slug, stored)])

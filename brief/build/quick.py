@@ -45,7 +45,7 @@ class WarmBuild:
 
     @cached_property
     def _by_path(self) -> dict[str, BriefPage]:
-        return {page.brief.source_path: page for page in self.site.pages}
+        return {page.brief.source_path: page for page in self.site.brief_pages}
 
     @cached_property
     def _resolved(self) -> dict[Path, Path]:
@@ -111,7 +111,7 @@ def rebuild_text_edits(
     warm.digests = digests
     # The new bodies, so that a later `brief build` can splice into these pages. Parsed briefs
     # are not saved: briefs.pickle is checked against file hashes when read.
-    shown = {page.brief.slug for page in warm.site.pages}
+    shown = {page.brief.slug for page in warm.site.brief_pages}
     warm.cache.save_bodies({s: b for s, b in warm.renderer.stored_bodies.items() if s in shown})
     manifest["fingerprint"] = inputs_fingerprint(digests, warm.fingerprint_extra)
     manifest["pages"], manifest["texts"] = warm.pages, texts

@@ -27,7 +27,7 @@ from brief.content.load import read_brief, relative
 from brief.errors import BriefError
 from brief.model import Brief
 from brief.render.feeds import xml_text
-from brief.render.markdown import body_key, make_markdown
+from brief.render.markdown import body_key, make_markdown, summary_adds
 from brief.render.plan import Page, briefs_with_text
 
 # How a body appears in each kind of page that shows it, with what surrounds it there (in the
@@ -104,6 +104,8 @@ def splice_text_edits(
     for brief, (_, slug, shown_in) in edits:
         _, old_html, links = bodies[slug]
         new_html = markdown.render(brief.body, {"entity_links": links})
+        if summary_adds(brief.summary, old_html) != summary_adds(brief.summary, new_html):
+            return None  # the page's summary box comes or goes: more than the body changes
         for rel_path, kind in shown_in:
             if rel_path not in files:
                 try:

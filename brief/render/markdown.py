@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import html
+import re
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -15,6 +17,23 @@ def body_key(content_hash: str, unsafe_html: bool, links: EntityLinks) -> str:
     """What a rendered body depends on (the brief's file, its entity links, the HTML switch)."""
     text = f"{content_hash}|{unsafe_html}|{sorted(links.items())}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+_FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+_WORD = re.compile(r"\w+")
+
+
+def summary_adds(summary: str | None, body_html: str) -> bool:
+    """Whether a summary says something the body's first paragraph does not: a summary made of
+    the lead's own sentences would only repeat them above the text. Judged by words (any order,
+    case, punctuation and typography aside), so it holds for any article."""
+    if not summary:
+        return False
+    first = _FIRST_PARAGRAPH.search(body_html)
+    lead = html.unescape(_TAG.sub(" ", first.group(1))) if first else ""
+    said = {w.lower() for w in _WORD.findall(lead.translate(_APOSTROPHES))}
+    return any(w.lower() not in said for w in _WORD.findall(summary.translate(_APOSTROPHES)))
 
 
 def make_markdown(unsafe_html: bool = False) -> MarkdownIt:

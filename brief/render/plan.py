@@ -92,7 +92,7 @@ def plan_pages(site: Site) -> list[Page]:
     plan: list[Page] = []
     add = plan.append
 
-    for item in site.pages:
+    for item in site.brief_pages:
         add(Page(item.url, "brief", "brief.html", {"item": item}, item.brief.title, item.brief.modified))
 
     for pager in paginate(site.pages, size, "/"):

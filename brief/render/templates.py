@@ -15,6 +15,7 @@ import jinja2
 from brief.clocks import on_clock, zone_name
 from brief.config import SiteConfig
 from brief.errors import BriefError
+from brief.render.markdown import summary_adds
 from brief.themes import theme_dir
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     iso = lru_cache(maxsize=None)(lambda moment, offset: moment.isoformat())
     env.filters["iso"] = lambda moment: iso(moment, moment.utcoffset())
     env.filters["by_month"] = by_month
+    env.globals["summary_adds"] = summary_adds
     env.globals["config"] = config
     return env
 

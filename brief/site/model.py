@@ -31,8 +31,12 @@ class BriefPage:
     authors: list[Term] = field(default_factory=list, repr=False)
     source: Term | None = field(default=None, repr=False)
     related: list[BriefPage] = field(default_factory=list, repr=False)
-    # The same story from other outlets: briefs marked `duplicate_of` this one.
-    also_reported: list[Brief] = field(default_factory=list, repr=False)
+    # The same story from other outlets: briefs marked `duplicate_of` this one, each with a page
+    # of its own that points back here (first_telling).
+    also_reported: list[BriefPage] = field(default_factory=list, repr=False)
+    first_telling: BriefPage | None = field(default=None, repr=False)
+    # Each entity term with the times this brief mentions it (None: not counted), by kind.
+    mentions: dict[str, list[tuple[Term, int | None]]] = field(default_factory=dict, repr=False)
 
     @cached_property
     def month_key(self) -> str:
@@ -59,6 +63,13 @@ class Site:
     sources: Taxonomy
     timeline: Timeline
     warnings: list[str]
+    # Briefs told first by another brief: a page each, but in no list, feed or archive.
+    retold: list[BriefPage] = field(default_factory=list)
+
+    @property
+    def brief_pages(self) -> list[BriefPage]:
+        """Every brief that has a page of its own: the listed ones, then the retold ones."""
+        return self.pages + self.retold
 
     @property
     def taxonomies(self) -> list[Taxonomy]:
@@ -114,16 +125,37 @@ def build_site(config: SiteConfig, briefs: list[Brief], memo: dict | None = None
         for b in ordered
     ]
     by_slug = {p.brief.slug: p for p in pages}
+    retold_pages = []
     for brief in sorted(retold, key=lambda b: (b.date, b.slug)):
-        by_slug[first_telling[brief.slug]].also_reported.append(brief)
+        first = by_slug[first_telling[brief.slug]]
+        page = BriefPage(
+            brief=brief,
+            url=brief_url(config, brief),
+            day_url=period_url(on_clock(brief.date, config.zone).date(), "day"),
+            first_telling=first,
+        )
+        first.also_reported.append(page)
+        retold_pages.append(page)
     for page in pages:
         brief = page.brief
         page.tags = [tags.find(t) for t in brief.tags]  # type: ignore[misc]
         page.authors = [authors.find(a) for a in brief.authors]  # type: ignore[misc]
         page.source = sources.find(brief.source.name) if brief.source.name else None
         for kind in ENTITY_KINDS:
-            terms = [entities[kind].find(e.name) for e in brief.entities if e.kind == kind]
+            refs = [e for e in brief.entities if e.kind == kind]
+            terms = [entities[kind].find(e.name) for e in refs]
             page.entities[kind] = terms  # type: ignore[assignment]
+            page.mentions[kind] = list(zip(terms, (e.mentions for e in refs), strict=True))  # type: ignore[arg-type]
+    # A retold brief is in no taxonomy; its page links the terms that have pages of their own.
+    for page in retold_pages:
+        brief = page.brief
+        page.tags = [t for t in map(tags.find, brief.tags) if t]
+        page.authors = [a for a in map(authors.find, brief.authors) if a]
+        page.source = sources.find(brief.source.name) if brief.source.name else None
+        for kind in ENTITY_KINDS:
+            found = [(entities[kind].find(e.name), e.mentions) for e in brief.entities if e.kind == kind]
+            page.mentions[kind] = [(t, n) for t, n in found if t]
+            page.entities[kind] = [t for t, _ in page.mentions[kind]]
 
     _gather_aliases(pages, entities)
     keys = {p.brief.slug: [(t.kind, t.slug) for ts in p.entities.values() for t in ts] for p in pages}
@@ -165,6 +197,7 @@ def build_site(config: SiteConfig, briefs: list[Brief], memo: dict | None = None
         sources=sources,
         timeline=build_timeline(ordered, config.zone),
         warnings=warnings,
+        retold=retold_pages,
     )
 
 
