@@ -32,9 +32,15 @@ def parse_yaml(text: str, path: Path | str, first_line: int = 1) -> Any:
         data = yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        # A scanner error is found where the scanner gave up (often the next line, or the end
-        # of the file); the token it was scanning, its context, starts on the faulty line.
-        if isinstance(exc, yaml.scanner.ScannerError) and exc.context_mark is not None:
+        # A token that never ends (an unclosed quote, a key without its colon) is noticed where
+        # the scanner gave up, often the next line or the end of the file; the fault is where
+        # that token starts, the error's context. Other faults are where the problem is.
+        unfinished = ("could not find expected", "end of stream")
+        if (
+            isinstance(exc, yaml.scanner.ScannerError)
+            and exc.context_mark is not None
+            and any(words in (exc.problem or "") for words in unfinished)
+        ):
             mark = exc.context_mark
         line = first_line + mark.line if mark else first_line
         problem = exc.problem or exc.context or "invalid YAML"

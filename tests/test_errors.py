@@ -148,3 +148,37 @@ def test_verbose_shows_traceback(site, capsys):
     site.config("theme: nonesuch\n")
     code = main(["build", "-v", "--site", str(site.root)])
     assert code == 1 and "Traceback" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("front", "line"),
+    [
+        ('title: "Unclosed\ndate: 2025-01-01\n', 2),  # the quote opens on file line 2
+        ("title: A\nthis line has no colon\ndate: 2025-01-01\n", 3),
+        ("title: A\ndate: 2025-01-01\n\ttags: [a]\n", 4),
+    ],
+)
+def test_yaml_errors_point_at_the_faulty_line(site, capsys, front, line):
+    """PyYAML's scanner notices some faults on the next line (or at the end of the file); the
+    line reported is the one where the faulty token starts."""
+    site.brief("bad.md", f"---\n{front}---\n\nBody\n")
+    code, err = run(site, capsys)
+    assert code == 1 and f"content/briefs/bad.md:{line}:" in err, err
+
+
+def test_error_paths_are_relative_to_the_site(site, capsys):
+    """Inbox files and site.yml were printed with absolute paths, briefs with relative ones."""
+    inbox = site.root / "content" / "raw"
+    inbox.mkdir(parents=True)
+    (inbox / "empty.txt").write_text("")
+    import os
+    import time
+
+    old = time.time() - 10
+    os.utime(inbox / "empty.txt", (old, old))
+    code, err = run(site, capsys)
+    assert code == 1 and "error: content/raw/empty.txt: empty file" in err, err
+    assert str(site.root) not in err
+    site.config("pagination: zero\n")
+    code, err = run(site, capsys)
+    assert code == 1 and "error: site.yml:1: pagination:" in err and str(site.root) not in err

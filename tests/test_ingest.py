@@ -478,3 +478,35 @@ def test_an_xhtml_page_with_an_xml_declaration_is_read():
         + "</article></body></html>"
     )
     assert "part 9." in read_html(page.encode(), "page.xhtml", UTC).text
+
+
+def test_ingest_names_each_file_it_writes(site, tmp_path, capsys):
+    raw = tmp_path / "bridge.txt"
+    raw.write_text(SCRAPE)
+    assert main(["ingest", "--site", str(site.root), "--dry-run", str(raw)]) == 0
+    out = capsys.readouterr().out
+    assert "would write content/briefs/2025/03/" in out and not briefs(site)
+    assert main(["ingest", "--site", str(site.root), str(raw)]) == 0
+    out = capsys.readouterr().out
+    [path] = briefs(site)
+    assert f"wrote {path.relative_to(site.root)}" in out.splitlines()
+
+
+def test_a_fetched_page_is_known_by_its_canonical_address(site, tmp_path):
+    """Fetched from a mirror (here 127.0.0.1), the brief names the page's own address."""
+    www = tmp_path / "www"
+    www.mkdir()
+    canonical = "https://coast-times.example/2025/02/harbour-reopens"
+    (www / "harbour.html").write_text(
+        PAGE.replace("<head>", f'<head><link rel="canonical" href="{canonical}">', 1)
+    )
+    (www / "og.html").write_text(
+        PAGE.replace("<head>", '<head><meta property="og:url" content="/2025/02/og-only">', 1).replace(
+            "Harbour", "Quay"
+        )
+    )
+    with static_server(www) as base:
+        ingest(site.root, [f"{base}/harbour.html"])
+        report = ingest(site.root, [f"{base}/og.html"])
+    urls = sorted(front(p)["source"]["url"] for p in briefs(site))
+    assert canonical in urls and f"{base}/2025/02/og-only" in urls, (urls, report.failed)
