@@ -510,3 +510,21 @@ def test_a_fetched_page_is_known_by_its_canonical_address(site, tmp_path):
         report = ingest(site.root, [f"{base}/og.html"])
     urls = sorted(front(p)["source"]["url"] for p in briefs(site))
     assert canonical in urls and f"{base}/2025/02/og-only" in urls, (urls, report.failed)
+
+
+def test_a_date_without_a_time_stays_that_date():
+    """2019-01-18 from a New York outlet is the 18th there, not 19:00 on the 17th."""
+    from datetime import UTC
+
+    from brief.ingest.readers import read_html
+
+    page = (
+        '<html><head><title>Storm</title><meta property="article:published_time" content="2019-01-18">'
+        '<link rel="canonical" href="https://www.nytimes.com/2019/01/18/storm.html"></head><body><article>'
+        + "".join(
+            f"<p>The storm hit the coast on Friday with heavy rain and wind, part {n}.</p>" for n in range(8)
+        )
+        + "</article></body></html>"
+    )
+    published = read_html(page.encode(), "storm.html", UTC).published
+    assert published is not None and published.date().isoformat() == "2019-01-18"

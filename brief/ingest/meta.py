@@ -217,6 +217,28 @@ def outlet_for(host_or_text: str) -> str | None:
     return data.by_domain("outlets.yml", host_or_text)
 
 
+_DATE_ONLY = re.compile(r"\s*\d{4}-\d{2}-\d{2}\s*")
+
+
+def home_zone(url: str | None) -> tzinfo | None:
+    """The outlet's home time zone, when the data files know the URL's domain."""
+    name = data.by_domain("outlet_zones.yml", url) if url else None
+    if name is None:
+        return None
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
+
+
+def parse_page_date(text: str, zone: tzinfo | None, date_zone: tzinfo | None) -> datetime | None:
+    """A page's date or date-time. A date without a time (2019-01-18, as trafilatura and many
+    meta tags give it) is that day on the outlet's calendar, `date_zone`: read as UTC midnight
+    it would be shown on the evening before in any zone west of Greenwich."""
+    if _DATE_ONLY.fullmatch(text):
+        return parse_date_text(text.strip(), date_zone or zone)
+    return parse_date_text(text, zone)
+
+
 def in_home_zone(moment: datetime | None, url: str | None) -> datetime | None:
     """A time the page gives in UTC, on the clock of the outlet's home zone (same instant)."""
     if moment is None or not url or moment.utcoffset() != timedelta(0):

@@ -14,12 +14,14 @@ from brief.errors import BriefError, quote
 from brief.ingest.decode import check_size, decode
 from brief.ingest.meta import (
     dates_from_line,
+    home_zone,
     http_url,
     in_home_zone,
     outlet_for,
     outlet_from_domain,
     parse_byline,
     parse_date_text,
+    parse_page_date,
 )
 from brief.ingest.model import RawArticle
 
@@ -165,7 +167,7 @@ _META_UPDATED_KEYS = (
 )
 
 
-def _html_dates(tree, zone: tzinfo) -> tuple[datetime | None, datetime | None]:
+def _html_dates(tree, zone: tzinfo, date_zone: tzinfo | None) -> tuple[datetime | None, datetime | None]:
     """Published and updated time with their offset, from meta tags and JSON-LD."""
     metas: dict[str, str] = {}
     for meta in tree.iter("meta"):
@@ -185,7 +187,7 @@ def _html_dates(tree, zone: tzinfo) -> tuple[datetime | None, datetime | None]:
     def first(keys: tuple[str, ...]) -> datetime | None:
         for key in keys:
             if key in metas:
-                moment = parse_date_text(metas[key], zone)
+                moment = parse_page_date(metas[key], zone, date_zone)
                 if moment is not None:
                     return moment
         return None
@@ -318,17 +320,18 @@ def read_html(data: bytes, origin: str, zone: tzinfo, url: str | None = None) ->
             path=origin,
             hint="save the article's own page, not a list or a login page",
         )
-    published, updated = _html_dates(tree, zone)
+    page_url = canonical_url(tree, url) or url or document.url
+    date_zone = home_zone(page_url)
+    published, updated = _html_dates(tree, zone, date_zone)
     if published is None and document.date:
-        published = parse_date_text(document.date, zone)
+        published = parse_page_date(document.date, zone, date_zone)
     if published is None and tree.find(".//article") is not None:
         # An <article> page with no date in its metadata: let htmldate look through the text.
         # Not for other pages, where such a search finds copyright years and calendar widgets.
         from htmldate import find_date
 
         found = find_date(tree, url=url, extensive_search=True, original_date=True)
-        published = parse_date_text(found, zone) if found else None
-    page_url = canonical_url(tree, url) or url or document.url
+        published = parse_page_date(found, zone, date_zone) if found else None
     if page_url:
         published, updated = in_home_zone(published, page_url), in_home_zone(updated, page_url)
     outlet = None
