@@ -309,8 +309,6 @@ def read_html(data: bytes, origin: str, zone: tzinfo, url: str | None = None) ->
         tree,
         url=url,
         with_metadata=True,
-        include_comments=False,
-        include_tables=False,
         # No extensive search: a page without a clear date must get none, never a guess.
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
