@@ -197,11 +197,14 @@ def test_a_utc_page_time_is_shown_on_the_outlets_clock(site):
     assert front(path)["source"]["name"] == "New York Post"
 
 
-def test_line_breaks_scraped_as_full_stops_are_repaired():
+def test_the_articles_own_sentences_are_never_rewritten():
     from brief.ingest.clean import clean_paragraphs
 
-    [text] = clean_paragraphs(["Lawyers for a woman who . claims she was wronged. The U.S . Army said no."])
-    assert text == "Lawyers for a woman who claims she was wronged. The U.S . Army said no."
+    paragraphs = [
+        "KABUL, Afghanistan (CNN) -- Officials said on Monday that talks would resume.",
+        "Lawyers for a woman who . claims she was wronged said the St . Louis court erred.",
+    ]
+    assert clean_paragraphs(paragraphs) == paragraphs
 
 
 TOPICS = [
@@ -528,3 +531,60 @@ def test_a_date_without_a_time_stays_that_date():
     )
     published = read_html(page.encode(), "storm.html", UTC).published
     assert published is not None and published.date().isoformat() == "2019-01-18"
+
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.mark.parametrize(
+    ("name", "author", "date", "outlet", "first", "last"),
+    [
+        (
+            "wire-ap.txt",
+            "Jane Doe",
+            "2019-01-15T15:05:00-05:00",
+            "Associated Press",
+            "NEW ORLEANS (AP) —",
+            "Forecasters said",
+        ),
+        (
+            "wire-reuters.txt",
+            "Jane Doe",
+            "2019-01-15T12:37:00+00:00",
+            "Reuters",
+            "LONDON (Reuters) -",
+            "Officials did not say",
+        ),
+    ],
+)
+def test_wire_scrapes(site, name, author, date, outlet, first, last):
+    """Browser copies of AP- and Reuters-style pages (written for these tests in the wires'
+    published formats): byline with affiliation, a dateline with the time before or after the
+    date, a reading-time widget, sign-offs, copyright and standards lines."""
+    report = ingest(site.root, [str(DATA / name)], backend="rules")
+    assert not report.failed, report.failed
+    [path] = briefs(site)
+    data = front(path)
+    assert data["authors"] == [author] and data["date"] == date and data["source"]["name"] == outlet
+    body = path.read_text().split("---\n", 2)[2].strip().split("\n\n")
+    assert body[0].startswith(first) and body[-1].startswith(last)
+
+
+@pytest.mark.parametrize(
+    ("line", "time"),
+    [
+        ("January 15, 2019, 12:37 p.m. BST", "12:37+01:00"),
+        ("Jan. 15, 2019 12:37 PM GMT", "12:37+00:00"),
+        ("Updated 3:05 PM EST, Tue January 15, 2019", "15:05-05:00"),
+        ("15/01/2019", "00:00+00:00"),
+        ("2019-01-15T12:37:00Z", "12:37+00:00"),
+        ("Tuesday 15 January 2019 12.37 GMT", "12:37+00:00"),
+    ],
+)
+def test_date_lines_in_common_news_forms(line, time):
+    from brief.ingest.meta import is_date_line, parse_date_text
+
+    assert is_date_line(line)
+    moment = parse_date_text(line, UTC)
+    assert moment is not None and moment.isoformat().startswith("2019-01-15T")
+    assert moment.strftime("%H:%M") + moment.isoformat()[-6:] == time

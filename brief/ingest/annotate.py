@@ -10,12 +10,47 @@ from brief.errors import BriefError
 from brief.ingest.clean import clean_paragraphs, normalise, split_paragraphs
 from brief.ingest.entities import Recognizer
 from brief.ingest.entities.canonical import Catalogue, canonicalise
-from brief.ingest.meta import TIMEZONE_ABBREVIATIONS
+from brief.ingest.meta import TIMEZONE_ABBREVIATIONS, parse_byline
 from brief.ingest.model import Annotated, RawArticle
 from brief.ingest.summary import summarise
 from brief.ingest.tags import TagRule, choose_tags
 
 MIN_WORDS = 15
+
+
+# A wire dateline opens the text: a place in capitalised words (perhaps with its country), the
+# agency in brackets, a dash. "LONDON (Reuters) -", "KABUL, Afghanistan (CNN) --", "WASHINGTON (AP) —".
+_PLACE_WORD = r"[A-Z][A-Za-z.'’-]*"
+_DATELINE = re.compile(
+    rf"^{_PLACE_WORD}(?: {_PLACE_WORD}){{0,3}}(?:, {_PLACE_WORD}(?: {_PLACE_WORD}){{0,2}})?"
+    r"\s\(([A-Z][A-Za-z&.']*(?: [A-Z][A-Za-z&.']*){0,3})\)\s*(?:--|—|–|-)\s"
+)
+
+
+def dateline_outlet(first_paragraph: str) -> str | None:
+    """The agency a wire dateline names: the outlet of a scrape that names none elsewhere."""
+    match = _DATELINE.match(first_paragraph)
+    if match is None:
+        return None
+    place = first_paragraph[: match.start(1)]
+    # Datelines set the city in capitals or follow it with its region; a name in the text
+    # ("Boris Johnson (Conservative) -") does neither.
+    first_word = place.split()[0].rstrip(",")
+    if not (first_word.isupper() and len(first_word) > 1) and "," not in place:
+        return None
+    return match.group(1).strip()
+
+
+_SIGNOFF = re.compile(r"^(?:additional )?reporting by (?P<names>[^;.]+)", re.I)
+
+
+def signoff_authors(paragraphs: list[str]) -> list[str]:
+    """The reporters a wire sign-off names ("Reporting by Jane Doe; Editing by John Roe") near
+    the end of the text: the authors of a story whose byline is missing."""
+    for paragraph in paragraphs[-4:]:
+        if match := _SIGNOFF.match(paragraph.strip()):
+            return parse_byline(match.group("names").replace(" in ", " for "))
+    return []
 
 
 @dataclass
@@ -27,7 +62,9 @@ class Annotator:
     fallback_date: datetime | None = None
 
     def __call__(self, raw: RawArticle) -> Annotated:
-        paragraphs = clean_paragraphs(split_paragraphs(raw.text), self.boilerplate)
+        raw_paragraphs = split_paragraphs(raw.text)
+        authors = raw.authors or signoff_authors(raw_paragraphs)
+        paragraphs = clean_paragraphs(raw_paragraphs, self.boilerplate)
         title = (raw.title or "").strip()
         title = re.sub(r"\s+", " ", title)
         if not title and paragraphs and len(paragraphs[0].split()) <= 20:
@@ -55,19 +92,20 @@ class Annotator:
             )
         updated = raw.updated if raw.updated and raw.updated > published else None
         text = "\n\n".join(paragraphs)
-        exclude = set(raw.authors) | set(TIMEZONE_ABBREVIATIONS)
-        if raw.outlet:
-            exclude.add(raw.outlet)
-            exclude.add(raw.outlet.removeprefix("The "))
+        outlet = raw.outlet or dateline_outlet(paragraphs[0])
+        exclude = set(authors) | set(TIMEZONE_ABBREVIATIONS)
+        if outlet:
+            exclude.add(outlet)
+            exclude.add(outlet.removeprefix("The "))
         entities = canonicalise(self.recognizer.mentions(text), exclude, self.catalogue)
         return Annotated(
             raw=raw,
             title=title,
             paragraphs=paragraphs,
-            authors=raw.authors,
+            authors=authors,
             published=published,
             updated=updated,
-            outlet=raw.outlet,
+            outlet=outlet,
             url=raw.url,
             entities=entities,
             summary=summarise(paragraphs),

@@ -92,20 +92,28 @@ def dedupe(paragraphs: list[str]) -> list[str]:
     return [chosen[key] for key in order]
 
 
-# "LONDON, England (CNN) -- " or "(Reuters) - ": a wire dateline, not part of the first sentence.
-_WIRE_DATELINE = re.compile(
-    r"^(?:[A-Z][A-Za-z .,'’-]{0,60}?\s)?\((?:CNN|AP|Reuters|AFP|Bloomberg|UPI|PA)\)\s*(?:--|—|–|-)?\s*"
-)
-
-
-# Daily Mail scrapes turn the page's line breaks into " . ": "a woman who . claims to have".
-# A full stop between two lowercase words never ends a sentence.
-_STRAY_LINE_BREAK = re.compile(r"(?<=[a-z,]) \. (?=[a-z])")
-
-
 def clean_paragraphs(paragraphs: list[str], extra_patterns: tuple[str, ...] = ()) -> list[str]:
-    paragraphs = [_STRAY_LINE_BREAK.sub(" ", p) for p in paragraphs]
-    kept = dedupe(remove_boilerplate(paragraphs, extra_patterns))
-    if kept:
-        kept[0] = _WIRE_DATELINE.sub("", kept[0], count=1) or kept[0]
-    return kept
+    """The article's own paragraphs, as written: boilerplate lines removed and repeated
+    paragraphs kept once, never a sentence changed. A wire dateline ("KABUL, Afghanistan (CNN)
+    --") is the article's first words and stays; scrape artefacts inside a sentence (a line
+    break scraped as " . ") stay too, since no rule can tell them from the writer's own text."""
+    return trim_edges(dedupe(remove_boilerplate(paragraphs, extra_patterns)))
+
+
+_SENTENCE_END = re.compile(r"[.!?:…][\"'”’)\]]*$")
+
+
+def trim_edges(paragraphs: list[str]) -> list[str]:
+    """Drop the short lines without a sentence's end that come before the article's first
+    sentence or after its last: widget labels, section names, topic lists ("3 min read",
+    "World news", "Topics"). Inside the text such a line is a subheading and stays."""
+
+    def label(paragraph: str) -> bool:
+        return len(paragraph.split()) <= 6 and not _SENTENCE_END.search(paragraph)
+
+    start, end = 0, len(paragraphs)
+    while start < end and label(paragraphs[start]):
+        start += 1
+    while end > start and label(paragraphs[end - 1]):
+        end -= 1
+    return paragraphs[start:end]

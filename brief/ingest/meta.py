@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from urllib.parse import urlsplit
 
 from brief.ingest import data
@@ -36,15 +36,21 @@ _TIME = r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?\s*(?P<am
 _ZONE = r"(?P<zone>[A-Z]{1,5}|(?:GMT|UTC)[+-]\d{1,2}(?::?\d{2})?)"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>\d{4})"
+_WEEKDAY = r"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s+)"
 # "07:45 BST, 11 April 2025", "1:25 AM on 3rd August 2011", "14:11 EST, 25 October 2013"
-TIME_THEN_DATE = re.compile(
-    rf"{_TIME}\s*(?:{_ZONE})?,?\s*(?:on\s+)?(?:\w+day,?\s+)?{_DAY}\s+{_MONTH},?\s+{_YEAR}"
+TIME_THEN_DATE = re.compile(rf"{_TIME}\s*(?:{_ZONE})?,?\s*(?:on\s+)?{_WEEKDAY}?{_DAY}\s+{_MONTH},?\s+{_YEAR}")
+# "3:05 PM EST, Tue January 15, 2019"
+TIME_THEN_MONTH_DAY = re.compile(
+    rf"{_TIME}\s*(?:{_ZONE})?,?\s*(?:on\s+)?{_WEEKDAY}?{_MONTH}\s+{_DAY},?\s+{_YEAR}"
 )
 _TIME_AFTER = rf"(?:,?\s*(?:at\s+|-\s+)?{_TIME}\s*(?:{_ZONE})?)?"
 # "11 April 2025 07:45 BST", "Friday 11 April 2025"
 DAY_MONTH_YEAR = re.compile(rf"{_DAY}\s+{_MONTH},?\s+{_YEAR}{_TIME_AFTER}")
 # "April 11, 2025 at 7:45 a.m. EDT", "April 11, 2025"
 MONTH_DAY_YEAR = re.compile(rf"{_MONTH}\s+{_DAY},?\s+{_YEAR}{_TIME_AFTER}")
+# "15/01/2019", "15.01.2019 12:37": day first, as written outside the United States; a first
+# number over 12 can only be a day, a second over 12 only a day (then the first is the month).
+NUMERIC_DATE = re.compile(rf"\b(?P<day>\d{{1,2}})[/.](?P<month>\d{{1,2}})[/.]{_YEAR}\b{_TIME_AFTER}")
 ISO = re.compile(r"\b(\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)\b")
 
 
@@ -90,8 +96,14 @@ def _zone(name: str | None, default: tzinfo | None) -> tzinfo | None:
 def _from_match(match: re.Match[str], default_zone: tzinfo | None) -> datetime | None:
     groups = match.groupdict()
     try:
-        month = MONTHS[groups["month"].lower()[:3]]
-        day, year = int(groups["day"]), int(groups["year"])
+        if groups["month"].isdigit():
+            day, month = int(groups["day"]), int(groups["month"])
+            if month > 12 >= day:
+                day, month = month, day
+        else:
+            month = MONTHS[groups["month"].lower()[:3]]
+            day = int(groups["day"])
+        year = int(groups["year"])
         hour = int(groups.get("hour") or 0)
         minute = int(groups.get("minute") or 0)
         second = int(groups.get("second") or 0)
@@ -127,12 +139,40 @@ def parse_date_text(text: str, default_zone: tzinfo | None) -> datetime | None:
                     return None
                 moment = moment.replace(tzinfo=default_zone)
             return moment
-    for pattern in (TIME_THEN_DATE, DAY_MONTH_YEAR, MONTH_DAY_YEAR):
+    # The first date in the text, read as fully as any pattern reads it (with its time and zone).
+    found: list[tuple[int, int, datetime]] = []
+    for pattern in (TIME_THEN_DATE, TIME_THEN_MONTH_DAY, DAY_MONTH_YEAR, MONTH_DAY_YEAR, NUMERIC_DATE):
         for match in pattern.finditer(text):
             moment = _from_match(match, default_zone)
             if moment is not None:
-                return moment
-    return None
+                found.append((match.start(), -len(match.group(0)), moment))
+                break
+    return min(found, key=lambda f: (f[0], f[1]))[2] if found else None
+
+
+# Words a line of date and time may hold besides numbers: labels, weekdays, months, clock words.
+_DATE_LINE_WORDS = re.compile(
+    r"(?:published|posted|updated|last|first|modified|on|at|a\.?m|p\.?m|mon|tues?|wed(?:nes)?"
+    r"|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?$|(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?$",
+    re.I,
+)
+
+
+def is_date_line(line: str) -> bool:
+    """A line that holds a date and nothing else but its labels ("Updated 3:05 PM EST, Tue
+    January 15, 2019", "15/01/2019"): the scrape's dateline, whatever the outlet's format."""
+    if len(line) > 100 or parse_date_text(line, UTC) is None:
+        return False
+    for word in re.split(r"[\s,|/·•–—-]+", line.strip()):
+        word = word.strip("().:;")
+        if word and not (
+            word[0].isdigit()
+            or _DATE_LINE_WORDS.match(word)
+            or word in _ZONES
+            or re.fullmatch(r"(?:GMT|UTC)[+-][\d:]+", word)
+        ):
+            return False
+    return True
 
 
 # "Published: 07:45 BST, 11 April 2025 | Updated: 07:45 BST, 11 April 2025"
@@ -174,13 +214,37 @@ def _title_case(name: str) -> str:
     return " ".join(word(w) for w in name.split())
 
 
+# News organisations name themselves with these words; a person's name never ends in them.
+_OUTLET_WORDS = re.compile(
+    r"\b(press|news|agency|service|wire|times|post|herald|journal|tribune|telegraph|gazette|network"
+    r"|broadcasting|media|radio|television|tv|reuters|bloomberg)$",
+    re.I,
+)
+
+
+def is_outlet_name(text: str) -> bool:
+    """`Associated Press`, `Reuters`, `The Guardian`: an organisation in a byline, not an author."""
+    text = text.strip(" .")
+    names = {str(v).lower() for v in data.load("outlets.yml").values()}
+    return bool(text) and (text.lower() in names or bool(_OUTLET_WORDS.search(text)))
+
+
+def byline_outlet(text: str) -> str | None:
+    """The outlet a byline credits: `By Jane Doe, Associated Press`, `Jane Doe | Reuters`."""
+    for piece in re.split(r"\s*[,|]\s*", re.sub(r"^\s*by\b[\s.:]*", "", text.strip(), flags=re.I))[1:]:
+        if is_outlet_name(piece):
+            return piece.strip(" .")
+    return None
+
+
 def parse_byline(text: str) -> list[str]:
     """`By IWAN STONE` → [Iwan Stone]; `By . Ray Massey, Transport Editor .` → [Ray Massey];
     `By Jane Doe and John Roe` → both; agencies such as `Associated Press` are kept as they are."""
     text = re.sub(r"^\s*by\b[\s.:]*", "", text.strip(), flags=re.I).strip(" .")
     text = re.sub(r"\s+(for|in)\s+.*$", "", text)  # "for MailOnline", "in Washington"
     names = []
-    for part in re.split(r"\s*(?:\band\b|&|;|\|)\s*", text):
+    parts = re.split(r"\s*(?:\band\b|&|;|\|)\s*", text)
+    for part in parts:
         part = part.strip(" .,")
         if not part:
             continue
@@ -188,6 +252,8 @@ def parse_byline(text: str) -> list[str]:
         # but "Smith, Jones" is two names.
         pieces = [p.strip(" .") for p in part.split(",") if p.strip(" .")]
         for piece in pieces:
+            if is_outlet_name(piece) and (piece != pieces[0] or len(parts) > 1):
+                continue  # "Jane Doe, Associated Press", "Jane Doe | Reuters": the outlet
             if piece.split()[0][0].islower() or (
                 re.search(
                     r"\b(editor|correspondent|reporter|writer|columnist|staff|chief|political|senior)\b",

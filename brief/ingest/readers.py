@@ -13,10 +13,12 @@ from typing import Any
 from brief.errors import BriefError, quote
 from brief.ingest.decode import check_size, decode
 from brief.ingest.meta import (
+    byline_outlet,
     dates_from_line,
     home_zone,
     http_url,
     in_home_zone,
+    is_date_line,
     outlet_for,
     outlet_from_domain,
     parse_byline,
@@ -85,12 +87,15 @@ def read_text(data: bytes, origin: str, zone: tzinfo) -> RawArticle:
         line = lines[index].strip()
         if position < head_limit and _BYLINE_LINE.match(line) and not article.authors and len(line) < 120:
             article.authors = parse_byline(line)
-        elif position < head_limit and _DATELINE.match(line):
+            article.outlet = article.outlet or byline_outlet(line)
+        elif position < head_limit and (_DATELINE.match(line) or is_date_line(line)):
             # A dateline may run straight into the text ("Last updated at 3:31 PM on 19th July
             # 2011 . Cheaper farmland..."): only the part up to its last year is metadata.
             head = _DATELINE_HEAD.match(line)
             dateline, rest = (line[: head.end()], line[head.end() :]) if head else (line, "")
             published, updated = dates_from_line(dateline, zone)
+            if published is None and updated is None and not _DATELINE.match(dateline):
+                published = parse_date_text(dateline, zone)  # a bare date: the first is the published one
             article.published = article.published or published or updated
             article.updated = article.updated or updated
             if rest.strip(" .|"):
