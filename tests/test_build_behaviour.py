@@ -417,3 +417,23 @@ def test_page_details_a_reader_notices(site):
     assert '<a rel="next" class="newer"' in march and "May 2025 →</a>" in march and "←" not in march
     # A favicon, so no page load logs a 404.
     assert 'rel="icon"' in lead_page and any((site.out / "static").glob("favicon*.svg"))
+
+
+def test_one_name_has_one_kind_across_the_site(site):
+    """Two briefs call San Diego a place, one a person: it is a place on every page."""
+    site.brief(
+        "a.md", brief_text("A", date="2025-01-01", body="In San Diego.", entities={"places": ["San Diego"]})
+    )
+    site.brief(
+        "b.md",
+        brief_text("B", date="2025-01-02", body="San Diego again.", entities={"places": ["San Diego"]}),
+    )
+    site.brief(
+        "c.md", brief_text("C", date="2025-01-03", body="San Diego said.", entities={"people": ["San Diego"]})
+    )
+    result = site.build()
+    assert [t.name for t in result.site.entities["places"].terms] == ["San Diego"]
+    assert result.site.entities["people"].terms == []
+    c = next(site.out.glob("briefs/**/c/index.html")).read_text()
+    assert 'href="/places/san-diego/"' in c and "/people/san-diego/" not in c
+    assert "Mentioned in 3 briefs" in (site.out / "places" / "san-diego" / "index.html").read_text()

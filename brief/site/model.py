@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import heapq
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from brief.clocks import on_clock
 from brief.config import SiteConfig
-from brief.model import ENTITY_KIND_SINGULAR, ENTITY_KINDS, Brief
+from brief.model import ENTITY_KIND_SINGULAR, ENTITY_KINDS, Brief, EntityRef
 from brief.site.related import related_briefs
 from brief.site.taxonomy import Taxonomy, Term, build_taxonomy, index_url
 from brief.site.timeline import Timeline, build_timeline, period_url
@@ -104,6 +105,7 @@ def build_site(config: SiteConfig, briefs: list[Brief], memo: dict | None = None
             kind, title, index_url(links[kind]), links[kind], ((b, names(b)) for b in ordered), warnings
         )
 
+    kind_of = _site_kinds(ordered)
     tags = taxonomy("tag", "Tags", lambda b: b.tags)
     authors = taxonomy("author", "Authors", lambda b: b.authors)
     sources = taxonomy("source", "Sources", lambda b: [b.source.name] if b.source.name else [])
@@ -111,7 +113,7 @@ def build_site(config: SiteConfig, briefs: list[Brief], memo: dict | None = None
         kind: taxonomy(
             ENTITY_KIND_SINGULAR[kind],
             ENTITY_TITLES[kind],
-            lambda b, kind=kind: [e.name for e in b.entities if e.kind == kind],
+            lambda b, kind=kind: [e.name for e in b.entities if kind_of(e) == kind],
         )
         for kind in ENTITY_KINDS
     }
@@ -142,7 +144,7 @@ def build_site(config: SiteConfig, briefs: list[Brief], memo: dict | None = None
         page.authors = [authors.find(a) for a in brief.authors]  # type: ignore[misc]
         page.source = sources.find(brief.source.name) if brief.source.name else None
         for kind in ENTITY_KINDS:
-            refs = [e for e in brief.entities if e.kind == kind]
+            refs = [e for e in brief.entities if kind_of(e) == kind]
             terms = [entities[kind].find(e.name) for e in refs]
             page.entities[kind] = terms  # type: ignore[assignment]
             page.mentions[kind] = list(zip(terms, (e.mentions for e in refs), strict=True))  # type: ignore[arg-type]
@@ -153,7 +155,7 @@ def build_site(config: SiteConfig, briefs: list[Brief], memo: dict | None = None
         page.authors = [a for a in map(authors.find, brief.authors) if a]
         page.source = sources.find(brief.source.name) if brief.source.name else None
         for kind in ENTITY_KINDS:
-            found = [(entities[kind].find(e.name), e.mentions) for e in brief.entities if e.kind == kind]
+            found = [(entities[kind].find(e.name), e.mentions) for e in brief.entities if kind_of(e) == kind]
             page.mentions[kind] = [(t, n) for t, n in found if t]
             page.entities[kind] = [t for t, _ in page.mentions[kind]]
 
@@ -199,6 +201,27 @@ def build_site(config: SiteConfig, briefs: list[Brief], memo: dict | None = None
         warnings=warnings,
         retold=retold_pages,
     )
+
+
+def _site_kinds(briefs: list[Brief]) -> Callable[[EntityRef], str]:
+    """One kind per name across the site: the kind most briefs give it (a tie goes to people,
+    then organizations, then places). A recogniser that calls San Diego a person in one brief
+    and a place in five files it under places everywhere."""
+    votes: dict[str, Counter[str]] = {}
+    for brief in briefs:
+        for ref in brief.entities:
+            votes.setdefault(ref.name.casefold(), Counter())[ref.kind] += 1
+    order = {kind: i for i, kind in enumerate(ENTITY_KINDS)}
+    chosen = {
+        name: min(counts, key=lambda k: (-counts[k], order[k]))
+        for name, counts in votes.items()
+        if len(counts) > 1
+    }
+
+    def kind_of(ref: EntityRef) -> str:
+        return chosen.get(ref.name.casefold(), ref.kind)
+
+    return kind_of
 
 
 def _first_tellings(briefs: list[Brief]) -> dict[str, str]:
