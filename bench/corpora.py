@@ -58,15 +58,17 @@ def conll(path: Path | None = None) -> Iterator[list[list[tuple[str, str]]]]:
         yield document
 
 
-def conll_spans(sentence: list[tuple[str, str]]) -> set[tuple[int, int, str]]:
-    """Gold (first token, last token + 1, type) for PER/ORG/LOC, from IOB1 tags."""
+def conll_spans(
+    sentence: list[tuple[str, str]], kinds: tuple[str, ...] = ("PER", "ORG", "LOC")
+) -> set[tuple[int, int, str]]:
+    """Gold (first token, last token + 1, type) for `kinds`, from IOB1 tags."""
     spans = set()
     start, kind = None, None
     for i, (_, tag) in enumerate([*sentence, ("", "O")]):
         label = tag[2:] if tag != "O" else None
         begins = tag.startswith("B-") or label != kind
         if kind is not None and (label is None or begins):
-            if kind in ("PER", "ORG", "LOC"):
+            if kind in kinds:
                 spans.add((start, i, kind))
             kind = None
         if label is not None and (kind is None or begins):

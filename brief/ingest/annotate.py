@@ -27,8 +27,17 @@ _DATELINE = re.compile(
 )
 
 
+# "(CNN)The ...", "(Reuters) - The ...": the agency alone, opening the text.
+_BARE_DATELINE = re.compile(
+    r"^\(([A-Z][A-Za-z&.']*(?: [A-Z][A-Za-z&.']*){0,3})\)\s*(?:(?:--|—|–|-)\s*)?(?=[A-Z“\"‘'])"
+)
+
+
 def dateline_outlet(first_paragraph: str) -> str | None:
     """The agency a wire dateline names: the outlet of a scrape that names none elsewhere."""
+    bare = _BARE_DATELINE.match(first_paragraph)
+    if bare:
+        return bare.group(1)
     match = _DATELINE.match(first_paragraph)
     if match is None:
         return None
@@ -97,7 +106,8 @@ class Annotator:
         if outlet:
             exclude.add(outlet)
             exclude.add(outlet.removeprefix("The "))
-        entities = canonicalise(self.recognizer.mentions(text), exclude, self.catalogue)
+        analysis = self.recognizer.analyse(text)
+        entities = canonicalise(analysis.mentions, exclude, self.catalogue)
         return Annotated(
             raw=raw,
             title=title,
@@ -109,5 +119,5 @@ class Annotator:
             url=raw.url,
             entities=entities,
             summary=summarise(paragraphs),
-            tags=choose_tags(text, entities, self.tag_rules, title),
+            tags=choose_tags(text, entities, self.tag_rules, title, analysis.nouns),
         )

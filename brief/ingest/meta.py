@@ -34,7 +34,7 @@ _MONTH = (
 )
 _TIME = r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?"
 _ZONE = r"(?P<zone>[A-Z]{1,5}|(?:GMT|UTC)[+-]\d{1,2}(?::?\d{2})?)"
-_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th|\.)?"
 _YEAR = r"(?P<year>\d{4})"
 _WEEKDAY = r"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s+)"
 # "07:45 BST, 11 April 2025", "1:25 AM on 3rd August 2011", "14:11 EST, 25 October 2013"
@@ -43,7 +43,7 @@ TIME_THEN_DATE = re.compile(rf"{_TIME}\s*(?:{_ZONE})?,?\s*(?:on\s+)?{_WEEKDAY}?{
 TIME_THEN_MONTH_DAY = re.compile(
     rf"{_TIME}\s*(?:{_ZONE})?,?\s*(?:on\s+)?{_WEEKDAY}?{_MONTH}\s+{_DAY},?\s+{_YEAR}"
 )
-_TIME_AFTER = rf"(?:,?\s*(?:at\s+|-\s+)?{_TIME}\s*(?:{_ZONE})?)?"
+_TIME_AFTER = rf"(?:,?\s*(?:at\s+|-\s+|\|\s+)?{_TIME}\s*(?:{_ZONE})?)?"
 # "11 April 2025 07:45 BST", "Friday 11 April 2025"
 DAY_MONTH_YEAR = re.compile(rf"{_DAY}\s+{_MONTH},?\s+{_YEAR}{_TIME_AFTER}")
 # "April 11, 2025 at 7:45 a.m. EDT", "April 11, 2025"

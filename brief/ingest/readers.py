@@ -62,7 +62,18 @@ def read_bytes(
 
 # --- plain-text scrapes -------------------------------------------------------------------
 
-_BYLINE_LINE = re.compile(r"^\s*By\b[\s.:]+\S")
+# "By Jane Doe", "By: Jane Doe", and as a copy of a page can give it, "ByJane Doe" (the name
+# was a link) or "By :" with the name on the next line.
+_BYLINE_LINE = re.compile(r"^\s*(?:(?:Written|Words|Story|Text) )?[Bb]y(?:\b[\s.:]+\S|(?=[A-Z]))")
+_BYLINE_ALONE = re.compile(r"^\s*(?:(?:Written|Words|Story|Text) )?[Bb]y\s*:?\s*$")
+# "By Ela on 31. October, 2023 | 18 Comments", "By Luke Kemp 11 February 2020": byline and date
+# in one line; "October 19, 2019 by IWB" the other way round.
+_BYLINE_DATE = re.compile(
+    r"^(?P<byline>(?:(?:Written|Words) )?By\b.*?)(?:\s+(?:on|\||·|-|,))?\s+(?P<date>(?:\w+day,?\s+)?"
+    r"(?:\d{1,2}(?:st|nd|rd|th)?\.?\s+[A-Z][a-z]+|[A-Z][a-z]{2,8}\.?\s+\d{1,2}\b).*\d{4}.*)$",
+    re.I,
+)
+_DATE_BYLINE = re.compile(r"^(?P<date>.*\d{4}.*?)\s+by\s+(?P<byline>[A-Z].{0,60})$")
 _DATELINE = re.compile(r"^\s*(published|posted|updated|last updated|first published)\b", re.I)
 _DATELINE_HEAD = re.compile(
     r"^(?:[^|]*?\b(?:published|posted|updated)\b[^|]*?\b\d{4}\b[\s.]*(?:\|[\s.]*)?)+", re.I
@@ -81,14 +92,33 @@ def read_text(data: bytes, origin: str, zone: tzinfo) -> RawArticle:
     article = RawArticle(origin=origin, raw_sha256=sha256(data), text="", kind="text")
     lines = text.split("\n")
     dropped: set[int] = set()
-    head_limit = 12  # bylines and datelines live at the top
     content_lines = [i for i, ln in enumerate(lines) if ln.strip()]
+    # Bylines and datelines live at the top of the article: the first lines of a scrape of the
+    # article alone, or the lines just before its body in a copy of the whole page, whose first
+    # lines are the site's menus.
+    body_start = _body_start([lines[i].strip() for i in content_lines])
+    head_positions = set(range(HEAD_LINES)) | set(range(max(0, body_start - HEAD_LINES), body_start))
     for position, index in enumerate(content_lines):
         line = lines[index].strip()
-        if position < head_limit and _BYLINE_LINE.match(line) and not article.authors and len(line) < 120:
+        in_head = position in head_positions
+        if (
+            in_head
+            and not article.authors
+            and _BYLINE_ALONE.match(line)
+            and position + 1 < len(content_lines)
+        ):
+            line = "By " + lines[content_lines[position + 1]].strip()  # the name is on the next line
+            dropped.add(content_lines[position + 1])
+        combined = (_BYLINE_DATE.match(line) or _DATE_BYLINE.match(line)) if in_head else None
+        if combined and not article.authors and parse_date_text(combined.group("date"), zone):
+            article.authors = parse_byline(combined.group("byline"))
+            article.published = article.published or parse_date_text(combined.group("date"), zone)
+        elif in_head and _BYLINE_LINE.match(line) and not article.authors and len(line) < 120:
+            line = re.sub(r"^\s*(?:(?:Written|Words|Story|Text) )?[Bb]y(?=[A-Z])", "By ", line)
+            line = re.sub(r"^\s*(?:Written|Words|Story|Text) by\b", "By", line, flags=re.I)
             article.authors = parse_byline(line)
             article.outlet = article.outlet or byline_outlet(line)
-        elif position < head_limit and (_DATELINE.match(line) or is_date_line(line)):
+        elif in_head and (_DATELINE.match(line) or is_date_line(line)):
             # A dateline may run straight into the text ("Last updated at 3:31 PM on 19th July
             # 2011 . Cheaper farmland..."): only the part up to its last year is metadata.
             head = _DATELINE_HEAD.match(line)
@@ -113,6 +143,12 @@ def read_text(data: bytes, origin: str, zone: tzinfo) -> RawArticle:
             article.title = lines[remaining[k + 1]].strip()
             dropped.update((remaining[k], remaining[k + 1]))
             break
+    if not article.title and body_start:
+        found = _headline(content_lines, lines, dropped, body_start)
+        if found is not None:
+            article.title = lines[found].strip()
+            # What comes before the headline is the site around the article: menus, banners.
+            dropped.update(i for i in content_lines if i <= found)
     kept = [ln for i, ln in enumerate(lines) if i not in dropped]
     text = "\n".join(kept)
     inline = _INLINE_HEADER.match(text.lstrip())
@@ -130,6 +166,64 @@ def read_text(data: bytes, origin: str, zone: tzinfo) -> RawArticle:
     if not article.title:
         article.title = _first_line_title(text)
     return article
+
+
+HEAD_LINES = 12  # how far above the body a headline, byline or dateline may be
+_SENTENCE = re.compile(r"[.!?][\"'”’)\]]*$")
+
+
+def _sentence_like(line: str) -> bool:
+    return len(line.split()) >= 12 and bool(_SENTENCE.search(line))
+
+
+def _body_start(lines: list[str]) -> int:
+    """Where the article's text begins: the first line of prose (a dozen words or more, ending
+    like a sentence) followed closely by another. Menus, headlines and captions are not prose,
+    so in a copy of a whole page this skips the site's header."""
+    for position, line in enumerate(lines):
+        if _sentence_like(line) and any(
+            _sentence_like(other) for other in lines[position + 1 : position + 4]
+        ):
+            return position
+    return 0
+
+
+def _headline(content_lines: list[int], lines: list[str], dropped: set[int], body_start: int) -> int | None:
+    """The headline above the body: the longest line there that is not prose, a byline, a
+    date, nor boilerplate, of 3 to 30 words (menu entries are shorter; captions end in a full
+    stop)."""
+    from brief.ingest.clean import boilerplate_pattern
+
+    noise = boilerplate_pattern()
+    window = content_lines[max(0, body_start - HEAD_LINES) : body_start]
+    best, best_score = None, (False, 0)
+    for position, index in enumerate(window):
+        line = lines[index].strip()
+        words = len(line.split())
+        if (
+            index in dropped
+            or not 3 <= words <= 30
+            or line.endswith((".", ",", ";", ":"))
+            or _BYLINE_LINE.match(line)
+            or is_date_line(line)
+            or noise.fullmatch(line)
+            or re.search(r"[›»]", line)  # a breadcrumb trail
+        ):
+            continue
+        # A headline is followed by its byline or its date; a menu or share bar is not.
+        following = [lines[i].strip() for i in window[position + 1 : position + 4]] + [""]
+        credited = any(
+            i in dropped
+            or _BYLINE_LINE.match(f)
+            or _BYLINE_ALONE.match(f)
+            or is_date_line(f)
+            or _DATE_BYLINE.match(f)
+            for i, f in zip(window[position + 1 : position + 4], following, strict=False)
+        )
+        score = (credited, words)
+        if score > best_score:
+            best, best_score = index, score
+    return best
 
 
 def _first_line_title(text: str) -> str | None:

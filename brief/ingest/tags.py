@@ -25,6 +25,25 @@ could would back well get got going want made make way told say saying added its
 )
 
 
+# Nouns that name no topic in any article, and number words.
+_GENERIC = frozenset(
+    """
+person persons percent per cent number numbers thing things part parts lot lots kind kinds way ways
+case cases point points fact facts place places group groups side sides end area areas level levels
+today yesterday tomorrow morning evening night weekend monday tuesday wednesday thursday friday
+saturday sunday january february march april june july august september october november december
+man men woman women official officials spokesman spokeswoman spokesperson statement statements
+report reports source sources news story stories question questions issue issues problem problems
+something anything everything nothing someone anyone everyone nobody others another amount total
+half quarter dozen dozens hundreds thousands millions billions hundred thousand million billion
+trillion zero four five six seven eight nine ten eleven twelve twenty thirty forty fifty sixty
+seventy eighty ninety times period periods term terms thing matter matters detail details
+world country countries state life lives home member members system systems
+dlrs dollars cents cts pct mln bln tonnes tons kilometres kilometers miles metres meters feet
+""".split()
+)
+
+
 @dataclass(frozen=True)
 class TagRule:
     tag: str
@@ -32,7 +51,13 @@ class TagRule:
     entity: str | None = None
 
 
-def choose_tags(text: str, entities: list[Entity], rules: list[TagRule], title: str = "") -> list[str]:
+def choose_tags(
+    text: str,
+    entities: list[Entity],
+    rules: list[TagRule],
+    title: str = "",
+    nouns: frozenset[str] | None = None,
+) -> list[str]:
     tags: list[str] = []
 
     def add(tag: str) -> None:
@@ -50,16 +75,20 @@ def choose_tags(text: str, entities: list[Entity], rules: list[TagRule], title: 
         add(entity.name)
     entity_words = {w.casefold() for e in entities for w in e.name.split()}
     taken = {w.casefold().rstrip("s") for t in tags for w in t.split()}
-    for word in keywords(text, title, entity_words):
+    for word in keywords(text, title, entity_words, nouns=nouns):
         if word.rstrip("s") not in taken:
             add(word)
     return tags
 
 
-def keywords(text: str, title: str, exclude: set[str], limit: int = 4) -> list[str]:
+def keywords(
+    text: str, title: str, exclude: set[str], limit: int = 4, nouns: frozenset[str] | None = None
+) -> list[str]:
     """Content words the article repeats, those of its headline weighing most.
 
-    Words that read as verbs or adverbs (-ed, -ing, -ly) are passed over: tags name topics.
+    Tags name topics: with a tagger's `nouns`, only words the text uses as common nouns qualify
+    (never "continue" or "enter"); without one, words that read as verbs or adverbs (-ed, -ing,
+    -ly) are passed over. Number words and nouns too general to be a topic never qualify.
     """
 
     def words(source: str) -> list[str]:
@@ -67,7 +96,11 @@ def keywords(text: str, title: str, exclude: set[str], limit: int = 4) -> list[s
         return [w.casefold().strip("’'-") for w in found if not w.endswith(("’s", "'s"))]
 
     def usable(word: str) -> bool:
-        return word not in _STOPWORDS and word not in exclude and not word.endswith(("ed", "ing", "ly"))
+        if word in _STOPWORDS or word in _GENERIC or word in exclude:
+            return False
+        if nouns is not None:
+            return word in nouns
+        return not word.endswith(("ed", "ing", "ly"))
 
     counts = Counter(w for w in words(text) if usable(w))
     for word in [w for w in counts if w.endswith("s") and w[:-1] in counts]:

@@ -19,10 +19,21 @@ class Mention:
     titled: bool = False  # written with an honorific ("Mr Healey")
 
 
+@dataclass(frozen=True)
+class Analysis:
+    """What one pass of a recogniser over a text finds."""
+
+    mentions: list[Mention]
+    # Words (casefolded) the text uses mostly as common nouns; None when no tagger ran.
+    nouns: frozenset[str] | None = None
+
+
 class Recognizer(Protocol):
     name: str
 
     def mentions(self, text: str) -> list[Mention]: ...
+
+    def analyse(self, text: str) -> Analysis: ...
 
 
 def available_backends() -> list[str]:
@@ -31,7 +42,7 @@ def available_backends() -> list[str]:
 
     from brief.ingest.entities.spacy_backend import MODEL
 
-    return ["rules", "spacy"] if find_spec("spacy") and find_spec(MODEL) else ["rules"]
+    return ["rules", "spacy"] if find_spec("spacy") and (MODEL / "config.cfg").is_file() else ["rules"]
 
 
 def get_recognizer(name: str = "auto") -> Recognizer:

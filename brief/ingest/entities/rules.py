@@ -7,7 +7,7 @@ import re
 from functools import cache
 
 from brief.ingest import data
-from brief.ingest.entities import Mention
+from brief.ingest.entities import Analysis, Mention
 from brief.ingest.meta import TIMEZONE_ABBREVIATIONS
 
 # A capitalised word; a plural possessive inside a name ("Users’ Forum") stays part of it.
@@ -41,6 +41,9 @@ def _lists() -> dict[str, frozenset[str]]:
 
 class RuleRecognizer:
     name = "rules"
+
+    def analyse(self, text: str) -> Analysis:
+        return Analysis(self.mentions(text))
 
     def mentions(self, text: str) -> list[Mention]:
         lists = _lists()
