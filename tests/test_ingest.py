@@ -591,3 +591,18 @@ def test_date_lines_in_common_news_forms(line, time):
     moment = parse_date_text(line, UTC)
     assert moment is not None and moment.isoformat().startswith("2019-01-15T")
     assert moment.strftime("%H:%M") + moment.isoformat()[-6:] == time
+
+
+def test_a_one_line_daily_mail_header_keeps_its_article():
+    """CNN/Daily Mail text puts byline, dates and article on one line with ' . ' between them."""
+    from brief.ingest.readers import read_text
+
+    line = (
+        "By . Jane Roe . PUBLISHED: . 14:11 EST, 25 October 2013 . | . UPDATED: . 15:36 EST, 25 October 2013 . "
+        "The bishop of the diocese has exposed hundreds of church members to the virus, officials said. "
+        "Health officials urged anyone who attended services to seek a vaccine within two weeks ."
+    )
+    raw = read_text(line.encode(), "dm.txt", UTC)
+    assert raw.authors == ["Jane Roe"]
+    assert raw.published is not None and raw.published.isoformat() == "2013-10-25T14:11:00-05:00"
+    assert "The bishop of the diocese" in raw.text and "seek a vaccine" in raw.text

@@ -73,7 +73,7 @@ class Annotator:
     def __call__(self, raw: RawArticle) -> Annotated:
         raw_paragraphs = split_paragraphs(raw.text)
         authors = raw.authors or signoff_authors(raw_paragraphs)
-        paragraphs = clean_paragraphs(raw_paragraphs, self.boilerplate)
+        paragraphs = clean_paragraphs(raw_paragraphs, self.boilerplate, whole_page=raw.kind == "text")
         title = (raw.title or "").strip()
         title = re.sub(r"\s+", " ", title)
         if not title and paragraphs and len(paragraphs[0].split()) <= 20:

@@ -92,28 +92,34 @@ def dedupe(paragraphs: list[str]) -> list[str]:
     return [chosen[key] for key in order]
 
 
-def clean_paragraphs(paragraphs: list[str], extra_patterns: tuple[str, ...] = ()) -> list[str]:
+def clean_paragraphs(
+    paragraphs: list[str], extra_patterns: tuple[str, ...] = (), whole_page: bool = False
+) -> list[str]:
     """The article's own paragraphs, as written: boilerplate lines removed and repeated
     paragraphs kept once, never a sentence changed. A wire dateline ("KABUL, Afghanistan (CNN)
     --") is the article's first words and stays; scrape artefacts inside a sentence (a line
     break scraped as " . ") stay too, since no rule can tell them from the writer's own text."""
-    return trim_edges(dedupe(remove_boilerplate(paragraphs, extra_patterns)))
+    return trim_edges(dedupe(remove_boilerplate(paragraphs, extra_patterns)), whole_page)
 
 
 _SENTENCE_END = re.compile(r"[.!?:…][\"'”’)\]]*$")
 
 
-def trim_edges(paragraphs: list[str]) -> list[str]:
-    """Drop the short lines without a sentence's end that come before the article's first
-    sentence or after its last: widget labels, section names, topic lists ("3 min read",
-    "World news", "Topics"). Inside the text such a line is a subheading and stays."""
+def trim_edges(paragraphs: list[str], whole_page: bool = False) -> list[str]:
+    """Drop the lines without a sentence's end that come before the article's first sentence or
+    after its last: widget labels, section names, topic lists ("3 min read", "World news").
+    Inside the text such a line is a subheading and stays. In a copy of a whole page (a text
+    scrape) any such line at the edges is the site around the article (menus, lists of other
+    headlines); where an extractor has already found the article, only short ones go, since a
+    table or a list can end an article."""
 
     def label(paragraph: str) -> bool:
-        return len(paragraph.split()) <= 6 and not _SENTENCE_END.search(paragraph)
+        return (whole_page or len(paragraph.split()) <= 6) and not _SENTENCE_END.search(paragraph)
 
     start, end = 0, len(paragraphs)
     while start < end and label(paragraphs[start]):
         start += 1
     while end > start and label(paragraphs[end - 1]):
         end -= 1
-    return paragraphs[start:end]
+    # No paragraph ends like a sentence (a text without punctuation): nothing marks the edges.
+    return paragraphs[start:end] if start < end else paragraphs

@@ -109,7 +109,10 @@ def read_text(data: bytes, origin: str, zone: tzinfo) -> RawArticle:
         ):
             line = "By " + lines[content_lines[position + 1]].strip()  # the name is on the next line
             dropped.add(content_lines[position + 1])
-        combined = (_BYLINE_DATE.match(line) or _DATE_BYLINE.match(line)) if in_head else None
+        # A byline with its date: a short line of its own, never the start of a paragraph.
+        combined = (
+            (_BYLINE_DATE.match(line) or _DATE_BYLINE.match(line)) if in_head and len(line) < 120 else None
+        )
         if combined and not article.authors and parse_date_text(combined.group("date"), zone):
             article.authors = parse_byline(combined.group("byline"))
             article.published = article.published or parse_date_text(combined.group("date"), zone)
