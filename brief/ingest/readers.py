@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from brief.errors import BriefError, quote
-from brief.ingest.decode import check_size, decode
+from brief.ingest.decode import check_size, decode, repair
 from brief.ingest.meta import (
     byline_outlet,
     dates_from_line,
@@ -406,7 +406,7 @@ def read_html(data: bytes, origin: str, zone: tzinfo, url: str | None = None) ->
     check_size(data, origin)
     import trafilatura
 
-    tree = parse_html(decode(data, origin), origin)
+    tree = parse_html(decode(data, origin, repair=False), origin)
     document = trafilatura.bare_extraction(
         tree,
         url=url,
@@ -443,14 +443,14 @@ def read_html(data: bytes, origin: str, zone: tzinfo, url: str | None = None) ->
         outlet = outlet_from_domain(page_url)
     authors = []
     if document.author:
-        for name in re.split(r";|\band\b", document.author):
+        for name in re.split(r";|\band\b", repair(document.author)):
             authors.extend(parse_byline(name))
-    body = document.text.replace("\n", "\n\n")
+    body = repair(document.text).replace("\n", "\n\n")
     return RawArticle(
         origin=origin,
         raw_sha256=sha256(data),
         text=body,
-        title=document.title,
+        title=repair(document.title) if document.title else None,
         authors=authors,
         published=published,
         updated=updated,
