@@ -606,3 +606,25 @@ def test_a_one_line_daily_mail_header_keeps_its_article():
     assert raw.authors == ["Jane Roe"]
     assert raw.published is not None and raw.published.isoformat() == "2013-10-25T14:11:00-05:00"
     assert "The bishop of the diocese" in raw.text and "seek a vaccine" in raw.text
+
+
+def test_a_byline_repeated_as_the_first_paragraph_is_dropped():
+    from brief.ingest.annotate import Annotator
+    from brief.ingest.entities.rules import RuleRecognizer
+    from brief.ingest.model import RawArticle
+
+    text = (
+        "Jane Doe, chief political correspondent, in Brussels\n\n"
+        + "Ministers agreed on Tuesday to share the cost of patrols over undersea cables in the Baltic. " * 3
+    )
+    raw = RawArticle(
+        origin="x",
+        raw_sha256="0",
+        text=text,
+        title="Ministers agree",
+        authors=["Jane Doe"],
+        published=datetime(2025, 1, 1, tzinfo=UTC),
+        kind="html",
+    )
+    paragraphs = Annotator(RuleRecognizer())(raw).paragraphs
+    assert paragraphs[0].startswith("Ministers agreed")

@@ -50,6 +50,15 @@ def dateline_outlet(first_paragraph: str) -> str | None:
     return match.group(1).strip()
 
 
+def _is_byline(paragraph: str, authors: list[str]) -> bool:
+    """A first paragraph that is the byline again: no sentence, a few words, an author's name."""
+    return (
+        len(paragraph.split()) <= 12
+        and not re.search(r"[.!?][\"'”’)]*$", paragraph)
+        and any(name in paragraph for name in authors)
+    )
+
+
 _SIGNOFF = re.compile(r"^(?:additional )?reporting by (?P<names>[^;.]+)", re.I)
 
 
@@ -80,6 +89,8 @@ class Annotator:
             title = paragraphs[0]
         if paragraphs and title and normalise(paragraphs[0]) == normalise(title):
             paragraphs = paragraphs[1:]
+        if paragraphs and _is_byline(paragraphs[0], authors):
+            paragraphs = paragraphs[1:]  # "Jane Doe, chief political correspondent, in Brussels"
         if sum(len(p.split()) for p in paragraphs) < MIN_WORDS:
             raise BriefError(
                 "no article text found",
