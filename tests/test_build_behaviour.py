@@ -437,3 +437,21 @@ def test_one_name_has_one_kind_across_the_site(site):
     c = next(site.out.glob("briefs/**/c/index.html")).read_text()
     assert 'href="/places/san-diego/"' in c and "/people/san-diego/" not in c
     assert "Mentioned in 3 briefs" in (site.out / "places" / "san-diego" / "index.html").read_text()
+
+
+def test_entities_yml_decides_a_names_kind_across_the_site(site):
+    for n, kind in enumerate(["people", "people", "places"]):
+        site.brief(
+            f"{n}.md",
+            brief_text(f"B{n}", date=f"2025-01-0{n + 1}", body="Oakland.", entities={kind: ["Oakland"]}),
+        )
+    entities_yml = site.root / "content" / "entities.yml"
+    entities_yml.write_text("entities:\n  - {name: Oakland, kind: places}\n")
+    result = site.build()
+    assert [t.name for t in result.site.entities["places"].terms] == ["Oakland"]
+    assert (site.out / "places" / "oakland" / "index.html").is_file()
+    # Changed, the file is an input like any other: the next build follows it.
+    entities_yml.write_text("entities:\n  - {name: Oakland, kind: organizations}\n")
+    result = site.build()
+    assert [t.name for t in result.site.entities["organizations"].terms] == ["Oakland"]
+    assert not (site.out / "places" / "oakland").exists()

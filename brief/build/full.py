@@ -25,6 +25,7 @@ from brief.build.result import BuildResult
 from brief.build.search import INDEX_DIR, index_site, pagefind_available
 from brief.build.splice import text_index
 from brief.config import SiteConfig, load_config
+from brief.content.entities import entity_kinds, read_entities_file
 from brief.content.load import brief_files, load_briefs, relative
 from brief.progress import Progress
 from brief.render.plan import plan_pages
@@ -55,7 +56,8 @@ def load_site(
     briefs = load_briefs(paths, config.root, config.input_zone, cache, digests)
     published = [b for b in briefs if drafts or not b.draft]
     progress.step("relating briefs, tags and entities")
-    return build_site(config, published, cache.memo if cache is not None else None)
+    listed = entity_kinds(read_entities_file(config.root))
+    return build_site(config, published, cache.memo if cache is not None else None, listed)
 
 
 def full_build(

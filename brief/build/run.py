@@ -19,6 +19,7 @@ from brief.build.output import guard_output, remove_leftovers
 from brief.build.result import BuildResult
 from brief.build.search import index_site, pagefind_available
 from brief.config import SiteConfig, load_config
+from brief.content.entities import ENTITIES_FILE
 from brief.content.load import brief_files
 from brief.ingest.inbox import inbox_files
 from brief.lock import site_lock
@@ -34,6 +35,8 @@ __all__ = ["BuildResult", "build"]
 def _input_files(config: SiteConfig, briefs: list[Path]) -> list[Path]:
     """Every file a build reads."""
     files = [config.root / "site.yml", *briefs]
+    if (config.root / ENTITIES_FILE).is_file():
+        files.append(config.root / ENTITIES_FILE)  # names' kinds across the site
     for folder in (config.templates_dir, config.root / "static", theme_dir(config)):
         if folder.is_dir():
             files.extend(p for p in folder.rglob("*") if p.is_file())

@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from brief.config import SiteConfig, load_config
+from brief.content.entities import read_entities_file
 from brief.errors import BriefError, excerpt
 from brief.ingest.annotate import Annotator
 from brief.ingest.entities import get_recognizer
@@ -22,7 +23,6 @@ from brief.ingest.tags import TagRule
 from brief.ingest.write import BriefStore
 from brief.lock import site_lock
 from brief.progress import Progress
-from brief.yamlfile import parse_yaml
 
 
 @dataclass
@@ -54,24 +54,7 @@ class IngestReport:
 
 
 def load_catalogue(config: SiteConfig) -> Catalogue:
-    path = config.root / "content" / "entities.yml"
-    if not path.exists():
-        return Catalogue()
-    data = parse_yaml(path.read_text(encoding="utf-8"), str(path)) or {}
-    if not isinstance(data, dict) or not isinstance(data.get("entities") or [], list):
-        raise BriefError("expected `entities:` (a list) and `never:` (a list of names)", path=path, line=1)
-    for index, entry in enumerate(data.get("entities") or []):
-        if (
-            not isinstance(entry, dict)
-            or not isinstance(entry.get("name"), str)
-            or entry.get("kind") not in ("people", "organizations", "places")
-        ):
-            raise BriefError(
-                f"entry {index + 1} needs a name and a kind (people, organizations or places)",
-                path=path,
-                field=f"entities.{index}",
-            )
-    return Catalogue.from_data(data)
+    return Catalogue.from_data(read_entities_file(config.root))
 
 
 def _sniff_suffix(data: bytes) -> str:

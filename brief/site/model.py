@@ -84,7 +84,9 @@ def brief_url(config: SiteConfig, brief: Brief) -> str:
     )
 
 
-def build_site(config: SiteConfig, briefs: list[Brief], memo: dict | None = None) -> Site:
+def build_site(
+    config: SiteConfig, briefs: list[Brief], memo: dict | None = None, listed: dict[str, str] | None = None
+) -> Site:
     """Everything the pages need, computed once from the published briefs.
 
     `memo` (kept by the build cache between builds) holds the relations computed last time:
@@ -105,7 +107,7 @@ def build_site(config: SiteConfig, briefs: list[Brief], memo: dict | None = None
             kind, title, index_url(links[kind]), links[kind], ((b, names(b)) for b in ordered), warnings
         )
 
-    kind_of = _site_kinds(ordered)
+    kind_of = _site_kinds(ordered, listed or {})
     tags = taxonomy("tag", "Tags", lambda b: b.tags)
     authors = taxonomy("author", "Authors", lambda b: b.authors)
     sources = taxonomy("source", "Sources", lambda b: [b.source.name] if b.source.name else [])
@@ -203,10 +205,11 @@ def build_site(config: SiteConfig, briefs: list[Brief], memo: dict | None = None
     )
 
 
-def _site_kinds(briefs: list[Brief]) -> Callable[[EntityRef], str]:
-    """One kind per name across the site: the kind most briefs give it (a tie goes to people,
-    then organizations, then places). A recogniser that calls San Diego a person in one brief
-    and a place in five files it under places everywhere."""
+def _site_kinds(briefs: list[Brief], listed: dict[str, str]) -> Callable[[EntityRef], str]:
+    """One kind per name across the site: the one `content/entities.yml` gives it (`listed`,
+    by casefolded name or alias), else the kind most briefs give it (a tie goes to people, then
+    organizations, then places). A recogniser that calls San Diego a person in one brief and a
+    place in five files it under places everywhere."""
     votes: dict[str, Counter[str]] = {}
     for brief in briefs:
         for ref in brief.entities:
@@ -217,6 +220,7 @@ def _site_kinds(briefs: list[Brief]) -> Callable[[EntityRef], str]:
         for name, counts in votes.items()
         if len(counts) > 1
     }
+    chosen.update((name, listed[name]) for name in votes if name in listed)
 
     def kind_of(ref: EntityRef) -> str:
         return chosen.get(ref.name.casefold(), ref.kind)
