@@ -184,28 +184,32 @@ def load_config(root: Path) -> SiteConfig:
     return config_from_mapping(root, data, text, path)
 
 
+# Every key site.yml may have at the top level.
+TOP_KEYS = frozenset(
+    {
+        "title",
+        "description",
+        "base_url",
+        "language",
+        "timezone",
+        "theme",
+        "pagination",
+        "output",
+        "related",
+        "permalinks",
+        "feeds",
+        "markdown",
+        "params",
+        "ingest",
+        "deploy",
+        "search",
+    }
+)
+
+
 def config_from_mapping(root: Path, data: dict[str, Any], text: str, path: Path) -> SiteConfig:
     top = _Checker(data, text, path)
-    top.unknown(
-        {
-            "title",
-            "description",
-            "base_url",
-            "language",
-            "timezone",
-            "theme",
-            "pagination",
-            "output",
-            "related",
-            "permalinks",
-            "feeds",
-            "markdown",
-            "params",
-            "ingest",
-            "deploy",
-            "search",
-        }
-    )
+    top.unknown(TOP_KEYS)
     defaults = SiteConfig(root=root)
 
     base_url = top.get("base_url", str, defaults.base_url)

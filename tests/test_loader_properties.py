@@ -7,6 +7,7 @@ from datetime import UTC
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from brief.config import TOP_KEYS
 from brief.content.load import KNOWN_KEYS, parse_brief
 from brief.errors import BriefError
 from brief.render.markdown import make_markdown
@@ -112,24 +113,7 @@ def test_unmutated_example_loads():
     assert brief.title.startswith("Lindqvist asks")
 
 
-CONFIG_KEYS = [
-    "title",
-    "description",
-    "base_url",
-    "language",
-    "timezone",
-    "theme",
-    "pagination",
-    "output",
-    "related",
-    "permalinks",
-    "feeds",
-    "search",
-    "params",
-    "ingest",
-    "deploy",
-    "unsafe_html",
-]
+CONFIG_KEYS = sorted(TOP_KEYS)
 config_values = st.one_of(
     yaml_values,
     st.sampled_from(["http://[x/", "https://example.org/", "Europe/London", "Mars/Base", "../..", "/"]),

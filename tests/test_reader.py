@@ -43,6 +43,33 @@ def page_file(out: Path, url: str) -> Path:
     return out / (path + "index.html" if path == "" or path.endswith("/") else path)
 
 
+def axe_violations(page) -> list[str]:
+    """axe-core's WCAG 2 A/AA and best-practice violations on an open page, one line each."""
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        "async () => (await axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'best-practice']}})).violations"
+        ".map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)"
+    )
+
+
+def nu_errors(files: list[Path]) -> list[str]:
+    """The Nu HTML checker's errors for `files`, one line each."""
+    done = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    messages = json.loads(done.stderr or done.stdout or '{"messages": []}')["messages"]
+    return [
+        f"{m.get('url')}:{m.get('lastLine')}: {m.get('message')}"
+        for m in messages
+        if m.get("type") == "error"
+    ]
+
+
 @pytest.mark.skipif(
     not VNU.exists() or shutil.which("java") is None,
     reason="the Nu HTML checker needs java and `npm install --prefix .tools vnu-jar` (.ci/run does it)",
@@ -50,21 +77,7 @@ def page_file(out: Path, url: str) -> Path:
 def test_every_page_type_is_valid_html(built_example):
     root, _ = built_example
     out = root / "public"
-    files = [str(page_file(out, url)) for url in PAGE_TYPES.values()]
-    done = subprocess.run(
-        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    messages = json.loads(done.stderr or done.stdout or '{"messages": []}')["messages"]
-    errors = [
-        f"{m.get('url')}:{m.get('lastLine')}: {m.get('message')}"
-        for m in messages
-        if m.get("type") == "error"
-    ]
-    assert errors == []
+    assert nu_errors([page_file(out, url) for url in PAGE_TYPES.values()]) == []
 
 
 @pytest.fixture(scope="module")
@@ -100,13 +113,7 @@ def test_no_accessibility_violations(built_example, browser, scheme):
         try:
             for name, url in PAGE_TYPES.items():
                 page = open_page(context, base + url)
-                page.add_script_tag(path=str(AXE))
-                found = page.evaluate(
-                    "async () => (await axe.run(document, {runOnly: {type: 'tag', values: "
-                    "['wcag2a', 'wcag2aa', 'best-practice']}})).violations"
-                    ".map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)"
-                )
-                violations += [f"{name} ({scheme}): {v}" for v in found]
+                violations += [f"{name} ({scheme}): {v}" for v in axe_violations(page)]
                 page.close()
         finally:
             context.close()
@@ -192,24 +199,10 @@ def test_a_seven_year_site_fits_a_phone_and_passes_the_checks(long_site, browser
                     if overflow > 0:
                         problems.append(f"{name} at {width}px is {overflow}px too wide")
                     if AXE.exists():
-                        page.add_script_tag(path=str(AXE))
-                        found = page.evaluate(
-                            "async () => (await axe.run(document, {runOnly: {type: 'tag', values: "
-                            "['wcag2a', 'wcag2aa', 'best-practice']}})).violations.map(v => v.id)"
-                        )
-                        problems += [f"{name} ({scheme}, {width}px): {v}" for v in found]
+                        problems += [f"{name} ({scheme}, {width}px): {v}" for v in axe_violations(page)]
                     page.close()
             finally:
                 context.close()
     assert problems == []
     if VNU.exists() and shutil.which("java"):
-        files = [str(page_file(root / "public", url)) for url in pages.values()]
-        done = subprocess.run(
-            ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        messages = json.loads(done.stderr or done.stdout or '{"messages": []}')["messages"]
-        assert [m for m in messages if m.get("type") == "error"] == []
+        assert nu_errors([page_file(root / "public", url) for url in pages.values()]) == []
