@@ -40,6 +40,7 @@ trillion zero four five six seven eight nine ten eleven twelve twenty thirty for
 seventy eighty ninety times period periods term terms thing matter matters detail details
 world country countries state life lives home member members system systems
 dlrs dollars cents cts pct mln bln tonnes tons kilometres kilometers miles metres meters feet
+days weeks months hours minutes seconds decade decades
 """.split()
 )
 
