@@ -89,6 +89,9 @@ def _parser() -> argparse.ArgumentParser:
         help="entity recogniser (default: site.yml ingest.backend, else auto)",
     )
     ingest.add_argument("--dry-run", action="store_true", help="report what would be written, write nothing")
+    ingest.add_argument(
+        "--jobs", "-j", type=int, metavar="N", help="worker processes (default: one per core; 1: one process)"
+    )
     ingest.set_defaults(run=_ingest)
 
     serve = commands.add_parser(
@@ -231,6 +234,7 @@ def _ingest(args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
         progress=_progress(args),
         config=config,
+        workers=args.jobs,
     )
     _report_ingest(args, report, dry_run=args.dry_run)
     _say(args, report.summary() + (" (dry run: nothing written)" if args.dry_run else ""))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from typing import Any
 
 from brief.build.output import StagedOutput
+from brief.processes import exit_with_parent, workers_available
 from brief.progress import Progress
 from brief.render.plan import Page
 from brief.render.renderer import Renderer, StoredBody
@@ -39,13 +39,6 @@ def _render_bodies(indexes: list[int]) -> list[tuple[str, StoredBody]]:
     return [(items[i].brief.slug, renderer.render_body(items[i])) for i in indexes]
 
 
-def workers_available() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 def _chunks(count: int) -> list[list[int]]:
     """Runs of neighbouring pages: neighbours in the plan share cards, strips and feed entries,
     which each worker renders once and reuses. Measured at 10k briefs against chunks that
@@ -53,22 +46,6 @@ def _chunks(count: int) -> list[list[int]]:
     both workers busy to the end."""
     size = max(1, count // CHUNKS)
     return [list(range(start, min(count, start + size))) for start in range(0, count, size)]
-
-
-def _exit_with_parent() -> None:
-    """Pool initializer: a worker whose parent is killed (kill -9, OOM) is sent SIGTERM instead
-    of rendering on for minutes and holding the site's lock through its inherited descriptor."""
-    try:
-        import ctypes
-        import signal
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
-    except (OSError, AttributeError):  # not Linux: the executor's own checks remain
-        return
-    if os.getppid() == 1:  # the parent died before the signal was armed
-        os._exit(1)
 
 
 @contextmanager
@@ -80,7 +57,7 @@ def _forked_pool(job: tuple[Renderer, list[Any], StagedOutput | None], workers: 
     gc.freeze()
     try:
         with ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=_exit_with_parent
+            max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=exit_with_parent
         ) as pool:
             yield pool
     finally:

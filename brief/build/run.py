@@ -106,7 +106,7 @@ def _build(
     if ingest_inbox and config.ingest.on_build and inbox_files(config):
         from brief.ingest.run import ingest  # only now: its readers and models take time to load
 
-        report = ingest(root, progress=progress, config=config)
+        report = ingest(root, progress=progress, config=config, workers=workers)
     elif warm is not None and changed is not None and not clean and warm.drafts == drafts:
         from brief.build.quick import rebuild_text_edits
 

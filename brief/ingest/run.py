@@ -17,11 +17,12 @@ from brief.ingest.annotate import Annotator
 from brief.ingest.entities import get_recognizer
 from brief.ingest.entities.canonical import Catalogue
 from brief.ingest.inbox import PROCESSED, inbox_files, settled, stat_key
-from brief.ingest.model import RawArticle
+from brief.ingest.model import Annotated, RawArticle
 from brief.ingest.readers import SUPPORTED, read_bytes, read_html
 from brief.ingest.tags import TagRule
 from brief.ingest.write import BriefStore
 from brief.lock import site_lock
+from brief.processes import exit_with_parent, workers_available
 from brief.progress import Progress
 
 
@@ -143,11 +144,13 @@ def ingest(
     dry_run: bool = False,
     progress: Progress | None = None,
     config: SiteConfig | None = None,
+    workers: int | None = None,
 ) -> IngestReport:
-    """Ingest `inputs` (files, folders, URLs, `-`), or the inbox when there are none."""
+    """Ingest `inputs` (files, folders, URLs, `-`), or the inbox when there are none, reading
+    on `workers` processes (default: one per core; 1: this process alone)."""
     config = config or load_config(root)
     with site_lock(config.root):
-        return _ingest(config, inputs, date, backend, dry_run, progress or Progress(quiet=True))
+        return _ingest(config, inputs, date, backend, dry_run, progress or Progress(quiet=True), workers)
 
 
 def _ingest(
@@ -157,6 +160,7 @@ def _ingest(
     backend: str | None,
     dry_run: bool,
     progress: Progress,
+    workers: int | None = None,
 ) -> IngestReport:
     started = time.perf_counter()
     settings = config.ingest
@@ -186,42 +190,25 @@ def _ingest(
     )
     store = BriefStore(config.briefs_dir, config.zone)
     progress.step("ingesting", len(items))
-    for item in items:
+    before = {item: stat_key(Path(item)) for item in items} if from_inbox else {}
+    verbose = progress.timings
+    # Reading and annotating run on every core; saving stays here, one file after another in
+    # the inputs' order, so that slugs, duplicates and outcomes are what one process gives.
+    for item, results in _read_all(items, config, annotator, verbose, workers):
         file_failed = False
-        before = stat_key(Path(item)) if from_inbox else None
-        try:
-            for _origin, results in read_input(item, config):
-                for result in results:
-                    if isinstance(result, BriefError):
-                        report.failed.append(result)
-                        file_failed = True
-                        continue
-                    try:
-                        outcome, path = store.save(annotator(result), dry_run=dry_run)
-                    except BriefError as error:
-                        report.failed.append(error)
-                        file_failed = True
-                        continue
-                    report.outcomes[outcome].append(path)
-        except BriefError as error:
-            if error.path is None:
-                error.path = item
-            report.failed.append(error)
-            file_failed = True
-        except Exception as error:  # a reader's own bug on hostile input: this file fails, not the run
-            report.failed.append(
-                BriefError(
-                    f"cannot be read: {type(error).__name__}: {excerpt(str(error))}",
-                    path=item,
-                    hint="run with -v for details, and report it if the file looks sound",
-                )
-            )
-            file_failed = True
-            if progress.timings:  # -v
-                import traceback
-
-                traceback.print_exc()
-        if from_inbox and stat_key(Path(item)) != before:
+        for result in results:
+            if isinstance(result, BriefError):
+                report.failed.append(result)
+                file_failed = True
+                continue
+            try:
+                outcome, path = store.save(result, dry_run=dry_run)
+            except BriefError as error:
+                report.failed.append(error)
+                file_failed = True
+                continue
+            report.outcomes[outcome].append(path)
+        if from_inbox and stat_key(Path(item)) != before[item]:
             report.waiting.append(Path(item))  # written to while it was read: read it again next time
         elif from_inbox and not file_failed and not dry_run:
             _move_to_processed(Path(item), config)
@@ -229,6 +216,115 @@ def _ingest(
     progress.done()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def read_and_annotate(
+    item: str, config: SiteConfig, annotator: Annotator, verbose: bool = False
+) -> list[Annotated | BriefError]:
+    """One input's articles, annotated, or the errors that stopped them; writes nothing."""
+    found: list[Annotated | BriefError] = []
+    try:
+        for _origin, results in read_input(item, config):
+            for result in results:
+                if isinstance(result, BriefError):
+                    found.append(result)
+                    continue
+                try:
+                    found.append(annotator(result))
+                except BriefError as error:
+                    found.append(error)
+    except BriefError as error:
+        if error.path is None:
+            error.path = item
+        found.append(error)
+    except Exception as error:  # a reader's own bug on hostile input: this file fails, not the run
+        found.append(
+            BriefError(
+                f"cannot be read: {type(error).__name__}: {excerpt(str(error))}",
+                path=item,
+                hint="run with -v for details, and report it if the file looks sound",
+            )
+        )
+        if verbose:
+            import traceback
+
+            traceback.print_exc()
+    return found
+
+
+# What forked workers inherit: set just before a pool starts (the model is loaded once, in the
+# parent, and shared), never pickled.
+_JOB: tuple[SiteConfig, Annotator, bool] | None = None
+CHUNKS_PER_WORKER = 4
+
+
+def _read_chunk(items: list[str]) -> list[list[Annotated | BriefError]]:
+    assert _JOB is not None
+    config, annotator, verbose = _JOB
+    return [read_and_annotate(item, config, annotator, verbose) for item in items]
+
+
+def _read_all(
+    items: list[str], config: SiteConfig, annotator: Annotator, verbose: bool, workers: int | None
+) -> Iterator[tuple[str, list[Annotated | BriefError]]]:
+    """(item, its results) in the items' order: in this process, or on `workers` processes."""
+    workers = min(workers or workers_available(), len(items))
+    # Standard input is this process's own; read it here.
+    if workers <= 1 or "-" in items:
+        for item in items:
+            yield item, read_and_annotate(item, config, annotator, verbose)
+        return
+    size = max(1, len(items) // (workers * CHUNKS_PER_WORKER))
+    chunks = [items[start : start + size] for start in range(0, len(items), size)]
+    results = _run_chunks(chunks, config, annotator, verbose, workers)
+    for chunk, chunk_results in zip(chunks, results, strict=True):
+        yield from zip(chunk, chunk_results, strict=True)
+
+
+def _run_chunks(
+    chunks: list[list[str]], config: SiteConfig, annotator: Annotator, verbose: bool, workers: int
+) -> list[list[list[Annotated | BriefError]]]:
+    """Every chunk's results. A chunk whose worker died (killed, out of memory) is run once more
+    in a fresh pool; if it dies again, each of its files is reported, and the rest stand."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    global _JOB
+    done: dict[int, list[list[Annotated | BriefError]]] = {}
+    todo = list(range(len(chunks)))
+    for attempt in range(2):
+        if not todo:
+            break
+        _JOB = (config, annotator, verbose)
+        try:
+            with ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=exit_with_parent,
+            ) as pool:
+                futures = {index: pool.submit(_read_chunk, chunks[index]) for index in todo}
+                failed = []
+                for index, future in futures.items():
+                    try:
+                        done[index] = future.result()
+                    except BrokenProcessPool:
+                        failed.append(index)
+        finally:
+            _JOB = None
+        todo = failed
+        if todo and attempt == 0:
+            continue
+    for index in todo:
+        done[index] = [
+            [
+                BriefError(
+                    "the process reading it died (killed or out of memory)", path=item, hint="ingest it again"
+                )
+            ]
+            for item in chunks[index]
+        ]
+    return [done[index] for index in range(len(chunks))]
 
 
 def _move_to_processed(path: Path, config: SiteConfig) -> None:
