@@ -117,3 +117,26 @@ def test_a_worker_that_dies_loses_only_its_files(tmp_path, monkeypatch, deaths):
     baseline = ingest(site(tmp_path / "one"), [str(folder)], workers=1)
     landed = baseline.outcomes["written"] + baseline.outcomes["duplicate"]
     assert len(tree(tmp_path / "site")) == len(landed)
+
+
+def test_a_json_lines_export_over_10_mb_is_read_as_a_stream(tmp_path):
+    """Refused whole before ("too large (18 MB, the limit is 10 MB)"): now each record has the
+    cap, and the one record over it is an error for its line alone."""
+    export = tmp_path / "export.jsonl"
+    padding = "x" * 400_000  # a field brief does not read, as exports carry (raw HTML, say)
+    with export.open("w") as out:
+        for n in range(30):
+            record = {
+                "title": f"Note {n}",
+                "date": "2025-03-03T06:00:00Z",
+                "url": f"https://post.example/{n}",
+                "text": f"Item {n}: " + (STORIES[n % 5] + " ") * 3,
+                "raw_html": padding,
+            }
+            out.write(json.dumps(record) + "\n")
+            if n == 12:
+                out.write(json.dumps({"title": "Huge", "text": "y " * 5_500_000}) + "\n")
+    assert export.stat().st_size > 20_000_000
+    report = ingest(site(tmp_path / "site"), [str(export)], workers=1)
+    assert len(report.outcomes["written"]) + len(report.outcomes["duplicate"]) == 30
+    assert [str(e) for e in report.failed] == [f"{export}:14: record too large (10 MB, the limit is 10 MB)"]

@@ -576,22 +576,52 @@ def read_json(data: bytes, origin: str, zone: tzinfo) -> Iterator[RawArticle | B
             yield error
 
 
+JSON_LINES_SUFFIXES = {".jsonl", ".ndjson"}
+
+
+def stream_json_lines(path: Path, origin: str, zone: tzinfo) -> Iterator[RawArticle | BriefError]:
+    """A JSON Lines export of any size, read a line at a time: the 10 MB cap applies to each
+    record, and a bad record is an error for its line only."""
+    from brief.ingest.decode import MAX_BYTES
+
+    with path.open("rb") as stream:
+        for number, raw_line in enumerate(stream, start=1):
+            if len(raw_line) > MAX_BYTES:
+                yield BriefError(
+                    f"record too large ({len(raw_line) // 1024 // 1024} MB, the limit is 10 MB)",
+                    path=origin,
+                    line=number,
+                )
+                continue
+            if not raw_line.strip():
+                continue
+            try:
+                line = decode(raw_line, origin).strip()
+            except BriefError as error:
+                yield BriefError(error.message, path=origin, line=number, hint=error.hint)
+                continue
+            yield from _json_line(line, number, origin, zone)
+
+
+def _json_line(line: str, number: int, origin: str, zone: tzinfo) -> Iterator[RawArticle | BriefError]:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        yield BriefError(f"invalid JSON: {error.msg}", path=origin, line=number)
+        return
+    except RecursionError:
+        yield BriefError("JSON nested too deeply to be an article", path=origin, line=number)
+        return
+    try:
+        yield record_to_article(record, f"{origin}:{number}", line.encode("utf-8"), zone)
+    except BriefError as error:
+        yield BriefError(error.message, path=origin, line=number, hint=error.hint)
+
+
 def _read_json_lines(text: str, origin: str, zone: tzinfo) -> Iterator[RawArticle | BriefError]:
     for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            yield BriefError(f"invalid JSON: {error.msg}", path=origin, line=number)
-            continue
-        except RecursionError:
-            yield BriefError("JSON nested too deeply to be an article", path=origin, line=number)
-            continue
-        try:
-            yield record_to_article(record, f"{origin}:{number}", line.encode("utf-8"), zone)
-        except BriefError as error:
-            yield BriefError(error.message, path=origin, line=number, hint=error.hint)
+        if line.strip():
+            yield from _json_line(line, number, origin, zone)
 
 
 def read_path(path: Path, zone: tzinfo) -> list[RawArticle | BriefError]:

@@ -18,7 +18,7 @@ from brief.ingest.entities import get_recognizer
 from brief.ingest.entities.canonical import Catalogue
 from brief.ingest.inbox import PROCESSED, inbox_files, settled, stat_key
 from brief.ingest.model import Annotated, RawArticle
-from brief.ingest.readers import SUPPORTED, read_bytes, read_html
+from brief.ingest.readers import JSON_LINES_SUFFIXES, SUPPORTED, read_bytes, read_html, stream_json_lines
 from brief.ingest.tags import TagRule
 from brief.ingest.write import BriefStore
 from brief.lock import site_lock
@@ -120,6 +120,12 @@ def read_input(item: str, config: SiteConfig) -> Iterator[tuple[str, list[RawArt
     path = Path(item)
     if not path.exists():
         raise BriefError("no such file or folder", path=item, hint="check the path, or pass an http(s) URL")
+    if path.suffix.lower() in JSON_LINES_SUFFIXES:
+        try:
+            yield item, list(stream_json_lines(path, item, config.input_zone))
+        except OSError as error:
+            raise BriefError(f"cannot read: {error.strerror}", path=item) from None
+        return
     try:
         data = path.read_bytes()
     except OSError as error:
