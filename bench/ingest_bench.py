@@ -586,6 +586,73 @@ def scale_section(args) -> None:
     table("Reuters-21578 end to end: ingest, then build", ["step", "what", "seconds", "rate"], end_to_end)
 
 
+def parallel_section(args) -> None:
+    """Ingest on one worker and on every core, same inputs, same run: parallel efficiency
+    (speed-up / workers), and by Amdahl's law the serial fraction and the time on 16 cores."""
+    import json
+
+    from brief.ingest.run import ingest
+    from brief.processes import workers_available
+    from brief.scaffold import init_site
+
+    cores = workers_available()
+    n = args.limit or 1000
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        bbc = sorted((corpora.CORPORA / "bbc-news").rglob("*.txt"))[:n]
+        reuters_dir = Path(tmp) / "reuters-in"
+        reuters_dir.mkdir()
+        records = list(corpora.reuters_records(n))
+        for start in range(0, len(records), 50):  # exports of 50 stories: chunks to share out
+            (reuters_dir / f"part-{start:05d}.jsonl").write_text(
+                "\n".join(json.dumps(r) for r in records[start : start + 50]) + "\n"
+            )
+        corpora_inputs = {
+            "bbc-news (text)": [str(p) for p in bbc],
+            "reuters21578 (JSON Lines)": [str(reuters_dir)],
+        }
+        for backend in backends():
+            for name, inputs in corpora_inputs.items():
+                times = {}
+                for workers in (1, cores):
+                    site = Path(tmp) / f"{backend}-{name[:6]}-{workers}"
+                    init_site(site)
+                    started = time.perf_counter()
+                    report = ingest(site, inputs, date=FALLBACK, backend=backend, workers=workers)
+                    times[workers] = time.perf_counter() - started
+                    articles = report.articles
+                speedup = times[1] / times[cores]
+                serial = (times[cores] / times[1] - 1 / cores) / (1 - 1 / cores) if cores > 1 else 1.0
+                serial = min(1.0, max(0.0, serial))  # timing noise can push it past either end
+                predicted = times[1] * (serial + (1 - serial) / 16)
+                rows.append(
+                    [
+                        backend,
+                        name,
+                        articles,
+                        f"{articles / times[1]:.0f}",
+                        f"{articles / times[cores]:.0f}",
+                        f"{speedup / cores:.2f}",
+                        f"{serial:.2f}",
+                        f"{articles / predicted:.0f}",
+                    ]
+                )
+    table(
+        f"Ingest on 1 and {cores} workers (same run)",
+        [
+            "backend",
+            "corpus",
+            "articles",
+            "articles/s, 1",
+            f"articles/s, {cores}",
+            "efficiency",
+            "serial fraction",
+            "predicted articles/s, 16",
+        ],
+        rows,
+    )
+
+
 def speed_section(args) -> None:
     import json
 
@@ -653,6 +720,7 @@ SECTIONS = {
     "tags": tags_section,
     "scale": scale_section,
     "speed": speed_section,
+    "parallel": parallel_section,
 }
 
 
