@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -290,47 +290,56 @@ def _read_all(
 def _run_chunks(
     chunks: list[list[str]], config: SiteConfig, annotator: Annotator, verbose: bool, workers: int
 ) -> list[list[list[Annotated | BriefError]]]:
-    """Every chunk's results. A chunk whose worker died (killed, out of memory) is run once more
-    in a fresh pool; if it dies again, each of its files is reported, and the rest stand."""
+    """Every chunk's results. When a worker dies (killed, out of memory) the pool breaks and
+    every chunk still in it fails with it; each of those runs once more in a pool of its own,
+    so that only a chunk whose worker dies again is reported, file by file, and the rest stand."""
+    done: dict[int, list[list[Annotated | BriefError]]] = {}
+    failed = _in_pool(chunks, range(len(chunks)), config, annotator, verbose, workers, done)
+    for index in failed:  # rare: one at a time, each alone
+        if _in_pool(chunks, [index], config, annotator, verbose, 1, done):
+            done[index] = [
+                [
+                    BriefError(
+                        "the process reading it died (killed or out of memory)",
+                        path=item,
+                        hint="ingest it again",
+                    )
+                ]
+                for item in chunks[index]
+            ]
+    return [done[index] for index in range(len(chunks))]
+
+
+def _in_pool(
+    chunks: list[list[str]],
+    indexes: Iterable[int],
+    config: SiteConfig,
+    annotator: Annotator,
+    verbose: bool,
+    workers: int,
+    done: dict[int, list[list[Annotated | BriefError]]],
+) -> list[int]:
+    """Run these chunks on a fresh pool of forked workers into `done`; the ones that failed."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     global _JOB
-    done: dict[int, list[list[Annotated | BriefError]]] = {}
-    todo = list(range(len(chunks)))
-    for attempt in range(2):
-        if not todo:
-            break
-        _JOB = (config, annotator, verbose)
-        try:
-            with ProcessPoolExecutor(
-                max_workers=workers,
-                mp_context=multiprocessing.get_context("fork"),
-                initializer=exit_with_parent,
-            ) as pool:
-                futures = {index: pool.submit(_read_chunk, chunks[index]) for index in todo}
-                failed = []
-                for index, future in futures.items():
-                    try:
-                        done[index] = future.result()
-                    except BrokenProcessPool:
-                        failed.append(index)
-        finally:
-            _JOB = None
-        todo = failed
-        if todo and attempt == 0:
-            continue
-    for index in todo:
-        done[index] = [
-            [
-                BriefError(
-                    "the process reading it died (killed or out of memory)", path=item, hint="ingest it again"
-                )
-            ]
-            for item in chunks[index]
-        ]
-    return [done[index] for index in range(len(chunks))]
+    _JOB = (config, annotator, verbose)
+    failed = []
+    try:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=exit_with_parent
+        ) as pool:
+            futures = {index: pool.submit(_read_chunk, chunks[index]) for index in indexes}
+            for index, future in futures.items():
+                try:
+                    done[index] = future.result()
+                except BrokenProcessPool:
+                    failed.append(index)
+    finally:
+        _JOB = None
+    return failed
 
 
 def _move_to_processed(path: Path, config: SiteConfig) -> None:
