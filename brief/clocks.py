@@ -27,7 +27,9 @@ def _offset_name(offset: timedelta) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _home_zone(url: str | None, outlet: str | None) -> ZoneInfo | None:
+def home_zone(url: str | None, outlet: str | None = None) -> ZoneInfo | None:
+    """The outlet's home time zone, by its URL's domain, else by its name, when the data files
+    know it."""
     from brief.ingest import data
 
     name = data.by_domain("outlet_zones.yml", url) if url else None
@@ -51,7 +53,7 @@ def zone_name(
             moment.astimezone(zone).utcoffset() or timedelta()
         )
     offset = moment.utcoffset() or timedelta()
-    home = _home_zone(url, outlet)
+    home = home_zone(url, outlet)
     if home is not None:
         local = moment.astimezone(home)
         if local.utcoffset() == offset and local.tzname():

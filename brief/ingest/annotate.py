@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from brief.errors import BriefError
-from brief.ingest.clean import clean_paragraphs, normalise, split_paragraphs
+from brief.ingest.clean import clean_paragraphs, ends_sentence, normalise, split_paragraphs
 from brief.ingest.entities import Recognizer
 from brief.ingest.entities.canonical import Catalogue, canonicalise
 from brief.ingest.meta import TIMEZONE_ABBREVIATIONS, parse_byline
@@ -54,7 +54,7 @@ def _is_byline(paragraph: str, authors: list[str]) -> bool:
     """A first paragraph that is the byline again: no sentence, a few words, an author's name."""
     return (
         len(paragraph.split()) <= 12
-        and not re.search(r"[.!?][\"'”’)]*$", paragraph)
+        and not ends_sentence(paragraph)
         and any(name in paragraph for name in authors)
     )
 

@@ -102,7 +102,13 @@ def clean_paragraphs(
     return trim_edges(dedupe(remove_boilerplate(paragraphs, extra_patterns)), whole_page)
 
 
-_SENTENCE_END = re.compile(r"[.!?:…][\"'”’)\]]*$")
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether `text` ends as a sentence does: a full stop, question or exclamation mark,
+    perhaps inside closing quotes or brackets."""
+    return bool(_SENTENCE_END.search(text))
 
 
 def trim_edges(paragraphs: list[str], whole_page: bool = False) -> list[str]:
@@ -114,7 +120,9 @@ def trim_edges(paragraphs: list[str], whole_page: bool = False) -> list[str]:
     table or a list can end an article."""
 
     def label(paragraph: str) -> bool:
-        return (whole_page or len(paragraph.split()) <= 6) and not _SENTENCE_END.search(paragraph)
+        # A line ending in a colon or an ellipsis leads into what follows: not a label either.
+        ends = ends_sentence(paragraph) or paragraph.endswith((":", "…"))
+        return (whole_page or len(paragraph.split()) <= 6) and not ends
 
     start, end = 0, len(paragraphs)
     while start < end and label(paragraphs[start]):

@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from urllib.parse import urlsplit
 
+from brief.clocks import home_zone
 from brief.ingest import data
 
 MONTHS = {
@@ -286,16 +287,6 @@ def outlet_for(host_or_text: str) -> str | None:
 _DATE_ONLY = re.compile(r"\s*\d{4}-\d{2}-\d{2}\s*")
 
 
-def home_zone(url: str | None) -> tzinfo | None:
-    """The outlet's home time zone, when the data files know the URL's domain."""
-    name = data.by_domain("outlet_zones.yml", url) if url else None
-    if name is None:
-        return None
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(name)
-
-
 def parse_page_date(text: str, zone: tzinfo | None, date_zone: tzinfo | None) -> datetime | None:
     """A page's date or date-time. A date without a time (2019-01-18, as trafilatura and many
     meta tags give it) is that day on the outlet's calendar, `date_zone`: read as UTC midnight
@@ -309,12 +300,10 @@ def in_home_zone(moment: datetime | None, url: str | None) -> datetime | None:
     """A time the page gives in UTC, on the clock of the outlet's home zone (same instant)."""
     if moment is None or not url or moment.utcoffset() != timedelta(0):
         return moment
-    zone = data.by_domain("outlet_zones.yml", url)
+    zone = home_zone(url)
     if zone is None:
         return moment
-    from zoneinfo import ZoneInfo
-
-    local = moment.astimezone(ZoneInfo(zone))
+    local = moment.astimezone(zone)
     # Front-matter keeps a fixed offset, like the zones of times found in text.
     return local.replace(tzinfo=timezone(local.utcoffset()))
 

@@ -10,12 +10,12 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
+from brief.clocks import home_zone
 from brief.errors import BriefError, quote
 from brief.ingest.decode import check_size, decode, repair
 from brief.ingest.meta import (
     byline_outlet,
     dates_from_line,
-    home_zone,
     http_url,
     in_home_zone,
     is_date_line,
@@ -172,11 +172,12 @@ def read_text(data: bytes, origin: str, zone: tzinfo) -> RawArticle:
 
 
 HEAD_LINES = 12  # how far above the body a headline, byline or dateline may be
-_SENTENCE = re.compile(r"[.!?][\"'”’)\]]*$")
 
 
 def _sentence_like(line: str) -> bool:
-    return len(line.split()) >= 12 and bool(_SENTENCE.search(line))
+    from brief.ingest.clean import ends_sentence
+
+    return len(line.split()) >= 12 and ends_sentence(line)
 
 
 def _body_start(lines: list[str]) -> int:
