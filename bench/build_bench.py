@@ -66,7 +66,7 @@ def hugo_files(folder: Path) -> str:
 WARM_EDIT = """
 import sys, time
 from pathlib import Path
-from brief.build.run import build
+from brief.builder.run import build
 site = Path(sys.argv[1])
 result = build(site, keep_model=True)
 victim = sorted((site / "content" / "briefs").rglob("*.md"))[len(result.site.pages) // 3]

@@ -568,7 +568,7 @@ def scale_section(args) -> None:
             ]
         )
         # The real archive end to end: the briefs ingest wrote, built into a site.
-        from brief.build.run import build
+        from brief.builder.run import build
 
         end_to_end = [
             ["ingest", f"{report.articles} briefs", f"{seconds:.1f}", f"{report.articles / seconds:.0f}/s"]

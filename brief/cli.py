@@ -202,11 +202,10 @@ def _report_ingest(args: argparse.Namespace, report: object, dry_run: bool = Fal
 
 
 def _build(args: argparse.Namespace) -> int:
-    from brief.build.run import build
+    from brief.builder.run import BuildOptions, build
 
-    result = build(
-        args.site, drafts=args.drafts, progress=_progress(args), clean=args.clean, workers=args.jobs
-    )
+    options = BuildOptions(drafts=args.drafts, clean=args.clean, workers=args.jobs)
+    result = build(args.site, options, _progress(args))
     if result.ingest is not None and result.ingest.articles:
         _report_ingest(args, result.ingest)
         _say(args, result.ingest.summary())
@@ -258,7 +257,7 @@ def _deploy(args: argparse.Namespace) -> int:
     from brief.deploy.run import deploy
 
     if not args.no_build:
-        from brief.build.run import build
+        from brief.builder.run import build
 
         result = build(args.site, progress=_progress(args))
         _say(args, result.summary())
@@ -290,7 +289,7 @@ def _check(args: argparse.Namespace) -> int:
     from brief.config import load_config
 
     if not args.no_build:
-        from brief.build.run import build
+        from brief.builder.run import build
 
         build(args.site, progress=_progress(args))
     config = load_config(args.site)

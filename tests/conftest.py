@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from brief.build.run import BuildResult, build
+from brief.builder.run import BuildResult, build
 
 REPO = Path(__file__).resolve().parent.parent
 # Debian's chromium, started the way ../shared/TESTING.md found quiet on a closed network.

@@ -8,7 +8,7 @@ from pathlib import Path
 import html5lib
 import pytest
 
-from brief.build.run import build
+from brief.builder.run import build
 from brief.cli import main
 from brief.errors import BriefError
 from tests.conftest import brief_text
@@ -246,10 +246,10 @@ def test_help_for_every_command(capsys):
 
 
 def test_without_pagefind_no_search_is_emitted(site, monkeypatch):
-    import brief.build.full as full
-    import brief.build.run as run
+    import brief.builder.run as run
+    import brief.builder.site as site_module
 
-    for module in (run, full):
+    for module in (run, site_module):
         monkeypatch.setattr(module, "pagefind_available", lambda: False)
     site.brief("a.md", brief_text("A"))
     site.build()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from brief.build.run import build
+from brief.builder.run import build
 from brief.check import check_output
 from brief.cli import main
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from brief.build.run import build
+from brief.builder.run import build
 from brief.cli import main
 from brief.deploy.run import deploy
 from brief.errors import BriefError

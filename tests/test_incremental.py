@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-import brief.build.parallel as parallel
-from brief.build.run import build
+import brief.builder.parallel as parallel
+from brief.builder.run import Builder, build
 from brief.errors import BriefError
 from tests.conftest import brief_text
 from tests.test_build_behaviour import snapshot
@@ -87,7 +87,27 @@ def test_deleting_the_output_forces_a_build(example_copy):
     assert (example_copy / "public" / "index.html").is_file()
 
 
-EDITS = ["edit_body", "edit_title", "add", "delete", "rename", "retag", "template", "site_yml", "draft"]
+EDITS = [
+    "edit_body",
+    "edit_title",
+    "add",
+    "delete",
+    "rename",
+    "retag",
+    "template",
+    "site_yml",
+    "draft",
+    "own_card",
+]
+
+# A site's own card that shows what the theme's does not: the body's length, an excerpt of it,
+# the site's counts and another term's data. A card is in every list; what it reads decides
+# which lists a body edit makes stale.
+OWN_CARD = """{% include "theme:partials/card.html" %}
+<li class="words">{{ item.brief.body|wordcount }} words: {{ item.brief.body|truncate(40) }}
+{{ item.brief.extra.get("subtitle", "") }} of {{ site.pages|length }} briefs,
+{% for tag in item.tags %}{{ tag.count }} in {{ tag.name }}; {% endfor %}{{ config.title }}</li>
+"""
 
 
 def apply_edit(root: Path, rng: random.Random, step: int) -> str:
@@ -130,6 +150,12 @@ def apply_edit(root: Path, rng: random.Random, step: int) -> str:
         )
     elif kind == "draft":
         target.write_text(text.replace("---\n", "---\ndraft: true\n", 1) if "draft:" not in text else text)
+    elif kind == "own_card":
+        path = root / "templates" / "partials" / "card.html"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(OWN_CARD if not path.exists() else OWN_CARD.replace("words:", f"words ({step}):"))
+        touch(path, step)
+        return kind
     elif kind == "template":
         templates = root / "templates"
         templates.mkdir(exist_ok=True)
@@ -185,7 +211,8 @@ def input_files(root: Path) -> dict[Path, bytes]:
 def test_random_edits_in_a_warm_process_match_a_clean_build(example_copy, tmp_path, seed):
     """What brief serve does: keep the last build and pass the files that changed."""
     rng = random.Random(seed)
-    result = build(example_copy, keep_model=True)
+    builder = Builder(example_copy, keep_model=True)
+    builder.build()
     for step in range(10):
         before = input_files(example_copy)
         kind = "edit_body" if step % 2 == 0 else apply_edit(example_copy, rng, step)
@@ -195,11 +222,10 @@ def test_random_edits_in_a_warm_process_match_a_clean_build(example_copy, tmp_pa
         after = input_files(example_copy)
         changed = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
         try:
-            result = build(example_copy, warm=result.warm, changed=changed)
+            builder.build(changed)
         except BriefError:
             with pytest.raises(BriefError):
                 clean_build_of(example_copy, tmp_path)
-            result.warm = None  # as brief serve does after a failed build
             continue
         assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path), (
             f"after {kind} (step {step})"
@@ -207,16 +233,18 @@ def test_random_edits_in_a_warm_process_match_a_clean_build(example_copy, tmp_pa
 
 
 def test_a_text_edit_in_a_warm_process_rewrites_only_the_pages_showing_the_text(example_copy):
-    first = build(example_copy, keep_model=True)
+    builder = Builder(example_copy, keep_model=True)
+    first = builder.build()
     out = example_copy / "public"
     age_everything(out)
     # The search index is rebuilt whole after any change: only the pages are counted.
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file() and "pagefind" not in p.parts}
     target = next(p for p in sorted((example_copy / "content" / "briefs").rglob("*.md")))
-    page = first.warm.page_for(target).url.strip("/") + "/index.html"
+    assert builder.warm is not None
+    page = builder.warm.page_for(target).url.strip("/") + "/index.html"
     target.write_text(target.read_text() + "\nA new closing paragraph.\n")
-    second = build(example_copy, warm=first.warm, changed={target})
-    assert second.warm is first.warm  # the quick path, not a full build
+    second = builder.build({target})
+    assert second.site is first.site  # the quick path, not a full build
     rewritten = {p.relative_to(out).as_posix() for p in before if p.stat().st_mtime_ns != before[p]}
     assert page in rewritten and "A new closing paragraph." in (out / page).read_text()
     # Besides the brief's page, only feeds, which carry the text.
@@ -224,8 +252,8 @@ def test_a_text_edit_in_a_warm_process_rewrites_only_the_pages_showing_the_text(
     assert others and all(r.endswith((".xml", ".json")) for r in others), others
     # A front-matter edit is not for the quick path: the full build takes it.
     target.write_text(target.read_text().replace("title: ", "title: Changed ", 1))
-    third = build(example_copy, warm=second.warm, changed={target})
-    assert third.warm is not second.warm
+    third = builder.build({target})
+    assert third.site is not second.site
 
 
 def test_a_text_edit_in_a_new_process_rewrites_only_the_pages_showing_the_text(example_copy, tmp_path):
@@ -276,12 +304,32 @@ def test_text_edits_take_the_full_build_when_the_site_has_its_own_templates(exam
     assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
 
 
+def test_a_site_card_showing_the_word_count_is_rebuilt_after_a_body_edit(example_copy, tmp_path):
+    """What a page shows is what its templates read: a site's own card that reads the body
+    makes every list showing that brief depend on its text (issue 15)."""
+    card = example_copy / "templates" / "partials" / "card.html"
+    card.parent.mkdir(parents=True)
+    card.write_text(OWN_CARD)
+    age_everything(example_copy)
+    build(example_copy)
+    target = next((example_copy / "content" / "briefs").rglob("harwick-ban-lifted.md"))
+    target.write_text(target.read_text() + "\n" + "More words here. " * 40 + "\n")
+    build(example_copy)
+    assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
+    # The same edit in a process that keeps its build, as brief serve does.
+    builder = Builder(example_copy, keep_model=True)
+    builder.build()
+    target.write_text(target.read_text() + "\nAnd a last sentence.\n")
+    builder.build({target})
+    assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
+
+
 def test_a_build_stopped_while_replacing_files_is_repaired_even_if_the_edit_is_undone(
     example_copy, tmp_path, monkeypatch
 ):
     """Updates in place replace files one by one. If the process dies between two, and the
     brief is then put back as it was, the next build must not take the old digests at their word."""
-    import brief.build.inplace as inplace
+    import brief.builder.writer as inplace
 
     age_everything(example_copy)
     build(example_copy)
@@ -311,11 +359,12 @@ def test_a_build_stopped_while_replacing_files_is_repaired_even_if_the_edit_is_u
 
 def test_brief_build_splices_after_brief_serve_edited_the_same_brief(example_copy, tmp_path):
     """brief serve stores the bodies it renders, so the next `brief build` splices from them."""
-    first = build(example_copy, keep_model=True)
+    builder = Builder(example_copy, keep_model=True)
+    first = builder.build()
     target = next((example_copy / "content" / "briefs").rglob("harwick-ban-lifted.md"))
     original = target.read_text()
     target.write_text(original + "\nAdded while serving.\n")
-    assert build(example_copy, warm=first.warm, changed={target}).warm is first.warm
+    assert builder.build({target}).site is first.site
     target.write_text(original + "\nAdded while serving, then changed after.\n")
     assert build(example_copy).text_edits == 1
     assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)

@@ -168,7 +168,7 @@ def long_site(tmp_path_factory):
     pages where a long span shows: a brief, the most-mentioned person, the timeline, a month."""
     import sys
 
-    from brief.build.run import build
+    from brief.builder.run import build
 
     sys.path.insert(0, str(REPO / "bench"))
     from synthetic import generate

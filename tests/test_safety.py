@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from brief.build.run import build
+from brief.builder.run import build
 from brief.cli import main
 from brief.errors import BriefError
 from brief.ingest.fetch import fetch, is_public

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime, time, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from brief.content.frontmatter import split_front_matter
 from brief.errors import BriefError, BuildErrors, quote
@@ -16,8 +16,13 @@ from brief.model import ENTITY_KINDS, Brief, EntityRef, Source
 from brief.slugs import slugify
 from brief.yamlfile import line_of, parse_yaml
 
-if TYPE_CHECKING:
-    from brief.build.cache import BuildCache
+
+class ParsedBriefs(Protocol):
+    """Briefs parsed before, by path and file hash (the build cache is one)."""
+
+    def get(self, rel_path: str, digest: str | None) -> Brief | None: ...
+
+    def put(self, rel_path: str, digest: str | None, brief: Brief) -> None: ...
 
 KNOWN_KEYS = {
     "title",
@@ -290,7 +295,7 @@ def load_briefs(
     paths: Iterable[Path],
     root: Path,
     zone: tzinfo,
-    cache: BuildCache | None = None,
+    cache: ParsedBriefs | None = None,
     digests: dict[Path, str | None] | None = None,
 ) -> list[Brief]:
     """Read every brief, collecting all errors so a user can fix them in one go.

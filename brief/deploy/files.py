@@ -7,9 +7,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from brief.build.output import OUTPUT_MARKER
 from brief.deploy.plan import DEFAULT_MAX_DELETES, Plan, diff, local_files, md5
 from brief.errors import BriefError
+from brief.sitefiles import OUTPUT_MARKER
 
 # The files the last deploy put at the target, one path a line: a deploy deletes only these,
 # never a file someone else put there (unless --force).

@@ -12,9 +12,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from brief.build.output import OUTPUT_MARKER
 from brief.deploy.plan import DEFAULT_MAX_DELETES, Plan, local_files
 from brief.errors import BriefError
+from brief.sitefiles import OUTPUT_MARKER
 
 
 def _git(args: list[str], cwd: Path, env: dict | None = None, check: bool = True) -> str:

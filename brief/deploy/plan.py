@@ -6,8 +6,8 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from brief.build.output import OUTPUT_MARKER
 from brief.errors import BriefError
+from brief.sitefiles import OUTPUT_MARKER
 
 DEFAULT_MAX_DELETES = 256
 

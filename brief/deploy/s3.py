@@ -14,7 +14,7 @@ from pathlib import Path
 
 from brief.deploy.plan import DEFAULT_MAX_DELETES, Plan, diff, local_files, md5
 from brief.errors import BriefError
-from brief.serve.files import content_type
+from brief.sitefiles import content_type
 
 DEFAULT_CACHE_CONTROL = [
     {"pattern": "static/*", "value": "public, max-age=31536000, immutable"},

@@ -40,17 +40,17 @@ def decode(data: bytes, path: str, repair: bool = True) -> str:
     ):
         if data.startswith(bom):
             try:
-                return fix(data[len(bom) :].decode(codec), repair)
+                return fix(data[len(bom) :].decode(codec), repair, path)
             except UnicodeDecodeError:
                 raise BriefError(f"not valid {codec} despite its byte-order mark", path=path) from None
     if b"\x00" in data[:4096]:
         raise BriefError("binary file, not text", path=path, hint="give brief .txt, .html or .json files")
     for codec in ("utf-8", "cp1252"):
         try:
-            return fix(data.decode(codec), repair)
+            return fix(data.decode(codec), repair, path)
         except UnicodeDecodeError:
             continue
-    return fix(data.decode("latin-1"), repair)
+    return fix(data.decode("latin-1"), repair, path)
 
 
 def repair(text: str) -> str:
@@ -58,10 +58,10 @@ def repair(text: str) -> str:
     return ftfy.fix_text(text, _FTFY)
 
 
-def fix(text: str, repair_text: bool = True) -> str:
+def fix(text: str, repair_text: bool = True, path: str | None = None) -> str:
     if repair_text:
         text = repair(text)
     controls = sum(1 for c in text[:4096] if ord(c) < 32 and c not in "\n\r\t")
     if controls > 8:
-        raise BriefError("binary file, not text")
+        raise BriefError("binary file, not text", path=path, hint="give brief .txt, .html or .json files")
     return text.replace("\r\n", "\n").replace("\r", "\n")

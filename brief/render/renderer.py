@@ -14,9 +14,10 @@ from brief.model import ENTITY_KIND_SINGULAR
 from brief.render import feeds
 from brief.render.markdown import EntityLinks, body_key, make_markdown
 from brief.render.plan import Page
+from brief.render.reads import Body, ReadLog, page_value, unwatched, watch
 from brief.render.templates import make_environment, template_error
 from brief.site.model import BriefPage, Site
-from brief.site.timeline import Bar, density, month_span
+from brief.site.timeline import Bar, density
 from brief.themes import theme_dir
 
 StoredBody = tuple[str, str, EntityLinks]  # (body key, HTML, the entity links it was made with)
@@ -26,13 +27,19 @@ class Renderer:
     """Holds what every page shares: the Jinja environment, markdown, rendered bodies."""
 
     def __init__(
-        self, site: Site, plan: list[Page], stored_bodies: dict[str, StoredBody] | None = None
+        self,
+        site: Site,
+        plan: list[Page],
+        stored_bodies: dict[str, StoredBody] | None = None,
+        log: ReadLog | None = None,
     ) -> None:
         self.site = site
         self.config: SiteConfig = site.config
         self.plan = plan
         self.markdown = make_markdown(self.config.unsafe_html)
+        self.log = log if log is not None else ReadLog()  # what each page reads (render.reads)
         self.env = make_environment(self.config)
+        self.env.log = self.log
         self.env.globals.update(
             site=site,
             asset=self.asset_url,
@@ -40,14 +47,14 @@ class Renderer:
             density=self.density,
             partial_cached=self.partial_cached,
         )
-        self._span = month_span([p.brief for p in site.pages], self.config.zone)
         self._bodies: dict[str, str] = {}  # slug → HTML, checked for this build
         # slug → (body key, HTML, entity links), from earlier builds and this one.
         self.stored_bodies: dict[str, StoredBody] = stored_bodies if stored_bodies is not None else {}
-        self._strips: dict[tuple[int, int], list[Bar]] = {}
+        self._strips: dict[tuple[int, int], tuple[list[Bar], frozenset[int]]] = {}
         self._assets: dict[str, str] = {}
-        self._fragments: dict[tuple[str, object], Markup] = {}
-        self._entries: dict[str, str] = {}  # slug → Atom <entry>
+        # Fragments made once per build, with the keys their making read (render.reads).
+        self._fragments: dict[tuple[str, object], tuple[Markup, frozenset[int]]] = {}
+        self._entries: dict[str, tuple[str, frozenset[int]]] = {}  # slug → Atom <entry>
         self.static_dirs = [theme_dir(self.config) / "static", self.config.root / "static"]
 
     def _entity_links(self, item: BriefPage) -> EntityLinks:
@@ -60,6 +67,9 @@ class Renderer:
             for surface in (ref.name, *ref.aliases):
                 links.setdefault(surface, target)
         return links
+
+    def body_key(self, item: BriefPage) -> str:
+        return self._key_and_links(item)[0]
 
     def _key_and_links(self, item: BriefPage) -> tuple[str, EntityLinks]:
         links = self._entity_links(item)
@@ -100,12 +110,40 @@ class Renderer:
         self._bodies.pop(slug, None)
         self._entries.pop(slug, None)
 
+    def forget(self, changed: set[int]) -> None:
+        """Drop the fragments made from keys whose values changed (a warm rebuild)."""
+        for cache in (self._fragments, self._entries, self._strips):
+            for name in [name for name, (_, keys) in cache.items() if not changed.isdisjoint(keys)]:
+                del cache[name]  # type: ignore[attr-defined]
+
+    def _recorded(self, make, *args):
+        """make(*args), and the keys it read apart from the page's."""
+        log = self.log
+        outer, log.page = log.page, set()
+        try:
+            made = make(*args)
+            return made, frozenset(log.page)
+        finally:
+            log.page = outer
+
+    def _feed_body(self, form: str):
+        def body(item: object) -> str:
+            item = unwatched(item)
+            self.log.note((("body", item.brief.slug), form), self.body_key(item))
+            return self.body_html(item)
+
+        return body
+
     def atom_entry(self, item: BriefPage) -> str:
         """A brief's Atom entry, made once per build for all the feeds that carry it."""
-        entry = self._entries.get(item.brief.slug)
-        if entry is None:
-            entry = self._entries[item.brief.slug] = feeds.atom_entry(self.config, item, self.body_html)
-        return entry
+        item = unwatched(item)
+        found = self._entries.get(item.brief.slug)
+        if found is None:
+            found = self._entries[item.brief.slug] = self._recorded(
+                feeds.atom_entry, self.config, watch(item, self.log), self._feed_body("atom")
+            )
+        self.log.add(found[1])
+        return found[0]
 
     def add_bodies(self, bodies: list[tuple[str, StoredBody]]) -> None:
         """Bodies checked or rendered elsewhere (worker processes), by slug."""
@@ -120,20 +158,31 @@ class Renderer:
         A brief's card shows up in a dozen lists (index, tags, entities, archives, related
         briefs) and an entity's strip on each of its pages; each is rendered once."""
         cache_key = (name, key)
-        html = self._fragments.get(cache_key)
-        if html is None:
-            html = self._fragments[cache_key] = Markup(self.env.get_template(name).render(context))
-        return html
+        found = self._fragments.get(cache_key)
+        if found is None:
+            template = self.env.get_template(name)
+            found = self._fragments[cache_key] = self._recorded(lambda: Markup(template.render(context)))
+        self.log.add(found[1])
+        return found[0]
 
     def density(self, briefs: list) -> list[Bar]:
         """Briefs per month over the whole site's span, so that every strip lines up.
 
         Every page of a paginated entity draws the same strip: computed once per list."""
         key = (id(briefs), len(briefs))
-        bars = self._strips.get(key)
-        if bars is None:
-            bars = self._strips[key] = density(briefs, self.config.zone, self._span)
-        return bars
+        found = self._strips.get(key)
+        if found is None:
+
+            def dates() -> list[Bar]:
+                for brief in briefs:
+                    self.log.read(brief, "date", brief.date)
+                span = self.site.month_span
+                self.log.read(self.site, "month_span", span)
+                return density(briefs, self.config.zone, span)
+
+            found = self._strips[key] = self._recorded(dates)
+        self.log.add(found[1])
+        return found[0]
 
     def asset_url(self, name: str) -> str:
         """URL of a static file with a content hash, so browsers never keep a stale copy."""
@@ -149,14 +198,26 @@ class Renderer:
             self._assets[name] = url
         return url
 
-    def render(self, page: Page) -> bytes:
+    def render(self, page: Page) -> tuple[bytes, frozenset[int]]:
+        """The page's file, and the keys it read (render.reads)."""
+        log = self.log
+        log.page = {log.key_id((("page", page.path), "@"), lambda: page_value(page))}
+        try:
+            return self._render(page), frozenset(log.page)
+        finally:
+            log.page = None
+
+    def _render(self, page: Page) -> bytes:
         if page.template is None:
             return self._generated(page)
         try:
             template = self.env.get_template(page.template)
             context = dict(page.context, page=page)
             if page.kind == "brief":
-                context["content"] = Markup(self.body_html(page.context["item"]))
+                item = page.context["item"]
+                context["content"] = Body(
+                    self.body_html(item), self.body_key(item), item.brief.slug, self.log
+                )
             text = template.render(context)
         except BriefError:
             raise
@@ -165,13 +226,17 @@ class Renderer:
         return text.encode("utf-8")
 
     def _generated(self, page: Page) -> bytes:
-        config, ctx = self.config, page.context
+        config, ctx, log = self.config, page.context, self.log
         if page.kind == "atom":
-            return feeds.atom_feed(config, page.url, ctx["title"], ctx["home"], ctx["items"], self.atom_entry)
+            items = watch(ctx["items"], log)
+            return feeds.atom_feed(config, page.url, ctx["title"], ctx["home"], items, self.atom_entry)
         if page.kind == "json_feed":
-            return feeds.json_feed(config, page.url, ctx["title"], ctx["home"], ctx["items"], self.body_html)
+            items = watch(ctx["items"], log)
+            return feeds.json_feed(
+                config, page.url, ctx["title"], ctx["home"], items, self._feed_body("json")
+            )
         if page.kind == "sitemap":
-            return feeds.sitemap(config, [(p.url, p.lastmod) for p in self.plan if p.in_sitemap])
+            return feeds.sitemap(config, [(p.url, p.lastmod) for p in watch(self.plan, log) if p.in_sitemap])
         if page.kind == "robots":
             return feeds.robots_txt(config)
         raise ValueError(f"no generator for page kind {page.kind!r}")
@@ -188,6 +253,7 @@ class Renderer:
 
     def news_article_ld(self, item: BriefPage) -> Markup:
         """schema.org NewsArticle for a brief page."""
+        item = watch(item, self.log)
         config, brief = self.config, item.brief
         data: dict[str, object] = {
             "@context": "https://schema.org",

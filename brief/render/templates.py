@@ -16,13 +16,38 @@ from brief.clocks import on_clock, zone_name
 from brief.config import SiteConfig
 from brief.errors import BriefError
 from brief.render.markdown import summary_adds
+from brief.render.reads import REF_OF, Body, ReadLog
 from brief.themes import theme_dir
 
 if TYPE_CHECKING:
     from brief.site.model import BriefPage
 
 
-def make_environment(config: SiteConfig) -> jinja2.Environment:
+class RecordingEnvironment(jinja2.Environment):
+    """Jinja's environment, recording every attribute a template reads of the site model
+    (render.reads): `item.title` compiles to `environment.getattr(item, "title")`."""
+
+    log: ReadLog | None = None
+
+    def getattr(self, obj: object, attribute: str) -> object:
+        value = super().getattr(obj, attribute)
+        if type(obj) in REF_OF and self.log is not None:
+            self.log.read(obj, attribute, value)
+        return value
+
+    def getitem(self, obj: object, argument: object) -> object:
+        value = super().getitem(obj, argument)  # type: ignore[arg-type]
+        if type(obj) in REF_OF and self.log is not None and isinstance(argument, str):
+            self.log.read(obj, argument, value)
+        return value
+
+
+def _finalize(value: object) -> object:
+    # `{{ content }}` written as it is: the one use of a body a later build can splice.
+    return value.output() if type(value) is Body else value
+
+
+def make_environment(config: SiteConfig) -> RecordingEnvironment:
     """Site `templates/` override the theme's; `theme:NAME.html` always names the theme's own,
     so a site template can extend the theme's version of itself and change one block."""
     theme_templates = jinja2.FileSystemLoader(theme_dir(config) / "templates")
@@ -33,8 +58,9 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
             theme_templates,
         ]
     )
-    env = jinja2.Environment(
+    env = RecordingEnvironment(
         loader=loader,
+        finalize=_finalize,
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -56,16 +82,22 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     # Equal instants in different offsets are equal datetimes: the offset is part of the key.
     iso = lru_cache(maxsize=None)(lambda moment, offset: moment.isoformat())
     env.filters["iso"] = lambda moment: iso(moment, moment.utcoffset())
-    env.filters["by_month"] = by_month
-    env.globals["summary_adds"] = summary_adds
+    env.filters["by_month"] = lambda items: by_month(items, env.log)
+    env.globals["summary_adds"] = lambda summary, content: (
+        content.summary_adds(summary) if type(content) is Body else summary_adds(summary, content)
+    )
     env.globals["config"] = config
     return env
 
 
-def by_month(items: Iterable[BriefPage]) -> list[list[BriefPage]]:
+def by_month(items: Iterable[BriefPage], log: ReadLog | None = None) -> list[list[BriefPage]]:
     """Brief pages in runs of the same local month, in the order given (lists are newest first).
 
     Unlike Jinja's groupby it does not sort, so a list keeps its order and costs one pass."""
+    items = list(items)
+    if log is not None:
+        for item in items:
+            log.read(item, "month_key", item.month_key)
     return [list(run) for _, run in itertools.groupby(items, key=attrgetter("month_key"))]
 
 

@@ -6,36 +6,9 @@ import posixpath
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-CONTENT_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".mjs": "text/javascript; charset=utf-8",
-    ".json": "application/json",
-    ".xml": "application/xml",
-    ".txt": "text/plain; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-    ".ico": "image/x-icon",
-    ".woff": "font/woff",
-    ".woff2": "font/woff2",
-    ".wasm": "application/wasm",
-    ".pdf": "application/pdf",
-    ".pf_meta": "application/octet-stream",
-}
+from brief.sitefiles import content_type
 
-
-def content_type(path: Path) -> str:
-    if path.name == "feed.xml":
-        return "application/atom+xml"
-    if path.name == "feed.json":
-        return "application/feed+json"
-    return CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
-
+__all__ = ["Refused", "content_type", "resolve"]
 
 class Refused(Exception):
     """The request path can never name a file of the site (400)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import threading
 import time
@@ -10,9 +11,8 @@ from pathlib import Path
 
 import watchfiles
 
-from brief.build.quick import WarmBuild
-from brief.build.run import build
-from brief.build.search import INDEX_DIR, BackgroundIndexer
+from brief.builder.run import Builder, BuildOptions
+from brief.builder.search import INDEX_DIR, BackgroundIndexer
 from brief.config import load_config
 from brief.errors import BriefError, BuildErrors
 from brief.progress import Progress
@@ -38,27 +38,15 @@ def _error_payload(error: BaseException) -> dict:
 class Rebuilder:
     """Runs builds one at a time and tells the pages what happened."""
 
-    def __init__(
-        self, root: Path, events: Broadcaster, swap_lock: threading.RLock, drafts: bool, say
-    ) -> None:
-        self.root, self.events, self.swap_lock, self.drafts, self.say = root, events, swap_lock, drafts, say
+    def __init__(self, builder: Builder, events: Broadcaster, say) -> None:
+        self.builder, self.events, self.say = builder, events, say
         self.last_error: str | None = None
-        self.warm: WarmBuild | None = None  # the last good build, for quick rebuilds
         self.indexer: BackgroundIndexer | None = None  # search, refreshed off the request path
 
     def run(self, changed: set[Path] | None = None, css_only: bool = False) -> bool:
         started = time.perf_counter()
-        warm, self.warm = self.warm, None  # a failed build leaves nothing to build on
         try:
-            result = build(
-                self.root,
-                drafts=self.drafts,
-                swap_lock=self.swap_lock,
-                workers=1,
-                warm=warm,
-                changed=changed,
-                index_search=self.indexer is None,
-            )
+            result = self.builder.build(changed)
         except (BriefError, BuildErrors) as error:
             payload = _error_payload(error)
             line = (
@@ -75,7 +63,6 @@ class Rebuilder:
             return False
         was_broken = self.last_error is not None
         self.last_error = None
-        self.warm = result.warm or warm  # up to date: the last build still stands
         if result.up_to_date and not was_broken:
             return True
         if self.indexer is not None and result.config.search and result.written:
@@ -123,20 +110,23 @@ def serve(
         if not quiet or error:
             print(line, file=sys.stderr if error else sys.stdout, flush=True)
 
-    progress = Progress(quiet=quiet)
+    swap_lock = threading.RLock()
     # The site model is kept in memory from the start, so that edits to a brief's text rebuild
-    # only the pages that show it.
-    result = build(root, drafts=drafts, progress=progress, keep_model=True, index_search=False)
+    # only the pages that read it. Pagefind takes half a minute at 10,000 briefs: the search
+    # index is refreshed in the background, never between an edit and its reload.
+    options = BuildOptions(drafts=drafts, index_search=False)
+    builder = Builder(root, options, Progress(quiet=quiet), swap_lock, keep_model=True)
+    result = builder.build()
+    # Rebuilds after an edit run in this process: starting workers costs more than it saves.
+    builder.options = dataclasses.replace(options, workers=1)
+    builder.progress = Progress(quiet=True)
     say(result.summary())
     config = load_config(root)
     events = Broadcaster()
-    swap_lock = threading.RLock()
     server = PreviewServer((host, port), config.output_dir, events, swap_lock)
     url = f"http://{host}:{server.server_address[1]}/"
     say(f"serving {config.output_dir} at {url} (Ctrl-C to stop)")
-    rebuilder = Rebuilder(root, events, swap_lock, drafts, say)
-    rebuilder.warm = result.warm
-    # Pagefind takes half a minute at 10,000 briefs: never between an edit and its reload.
+    rebuilder = Rebuilder(builder, events, say)
     rebuilder.indexer = BackgroundIndexer(
         config.output_dir, swap_lock, lambda error: say(f"error: {error}", error=True)
     )

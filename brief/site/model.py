@@ -7,6 +7,7 @@ import heapq
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 
 from brief.clocks import on_clock
@@ -14,7 +15,7 @@ from brief.config import SiteConfig
 from brief.model import ENTITY_KIND_SINGULAR, ENTITY_KINDS, Brief, EntityRef
 from brief.site.related import related_briefs
 from brief.site.taxonomy import Taxonomy, Term, build_taxonomy, index_url
-from brief.site.timeline import Timeline, build_timeline, period_url
+from brief.site.timeline import Timeline, build_timeline, month_span, period_url
 
 ENTITY_TITLES = {"people": "People", "organizations": "Organizations", "places": "Places"}
 RELATED_ENTITIES = 12
@@ -71,6 +72,11 @@ class Site:
     def brief_pages(self) -> list[BriefPage]:
         """Every brief that has a page of its own: the listed ones, then the retold ones."""
         return self.pages + self.retold
+
+    @cached_property
+    def month_span(self) -> tuple[date, date] | None:
+        """The first and last month with a brief: every density strip spans them, so they line up."""
+        return month_span([p.brief for p in self.pages], self.config.zone)
 
     @property
     def taxonomies(self) -> list[Taxonomy]:

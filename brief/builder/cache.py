@@ -1,5 +1,6 @@
-"""The build cache in `.brief-cache/`: parsed briefs by content hash, and a fingerprint of every
-build input so that a build with nothing new renders nothing.
+"""The build cache in `.brief-cache/`, its one owner: parsed briefs by content hash, a
+fingerprint of every build input so that a build with nothing new renders nothing, what each
+page read (render.reads), rendered bodies, and where each brief's text shows.
 
 Files are recognised by the SHA-256 of their bytes. Like git's index, a file is hashed again only
 when its size, mtime, ctime or inode differ from what the last build saw, or when it was modified
@@ -10,12 +11,15 @@ backup or a `git checkout` changes ctime, so they are seen for what they are. Re
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
 import time
 import zlib
+from array import array
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,14 +28,54 @@ from brief.errors import BriefError
 from brief.model import Brief
 
 CACHE_DIR = ".brief-cache"
-FORMAT = 3  # bump when what is stored changes shape: an older cache is then ignored
+FORMAT = 4  # bump when what is stored changes shape: an older cache is then ignored
 RACY_NS = 2_000_000_000  # FAT and some network file systems keep mtimes to 2 s
 BODY_SHARDS = 64
 UNSAVED = "unsaved-pages"  # output files being replaced in place, until the manifest is saved
+STALE_READS = "stale-reads"  # output files replaced since reads.pickle was saved (brief serve)
 
 
 def _shard(slug: str) -> int:
     return zlib.crc32(slug.encode("utf-8")) % BODY_SHARDS
+
+
+@dataclass
+class Manifest:
+    """All a build with nothing new reads: the inputs' fingerprint, and what the output holds."""
+
+    fingerprint: str = ""  # every input file's content, and `extra`
+    extra: str = ""  # drafts, output folder, theme
+    output: str = ""  # the folder the pages were written to
+    build_key: str = ""  # what every page shares: templates, static files, site.yml, version
+    counts: str = ""  # "N pages (B briefs, T tags, E entities)"
+    static: list[str] = field(default_factory=list)
+    texts_trusted: bool = False  # the stored texts and bodies describe the output (builder.splice)
+    files: dict[str, tuple[tuple[int, ...], str | None]] = field(
+        default_factory=dict
+    )  # path → (stat, sha256)
+    checked_ns: int = 0
+
+
+@dataclass
+class Reads:
+    """What each page read in the build that wrote it (render.reads): the keys, numbered, with
+    their values, and each page's key numbers."""
+
+    keys: list[Any] = field(default_factory=list)
+    values: list[Any] = field(default_factory=list)
+    # Output path → key numbers; None for a file written since, whose reads are not known.
+    pages: dict[str, array | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TextRecord:
+    """Where a brief's text shows, as the last build wrote it (builder.splice)."""
+
+    slug: str
+    url: str  # the brief's own page, absolute: a feed cuts a very long body with a link to it
+    meta_hash: str
+    shown: tuple[tuple[str, str], ...]  # (output path, form) for each file carrying the body
+    spliceable: bool  # no page read the text in a form a splice cannot follow
 
 
 def file_digest(path: Path) -> str | None:
@@ -42,15 +86,16 @@ def file_digest(path: Path) -> str | None:
 
 
 class BuildCache:
-    """Files each read only when a build needs them: `manifest.pickle` (the inputs' fingerprint
-    and every page's digest: all a build with nothing new reads), `briefs.pickle` (parsed briefs
-    by file hash, and the site-model relations in `memo`, see build_site), `bodies/NN.pickle`
-    (rendered bodies, see Renderer.body_html) and `texts.pickle` (see build.splice)."""
+    """Files each read only when a build needs them: `manifest.pickle` (a Manifest),
+    `briefs.pickle` (parsed briefs by file hash, and the site-model relations in `memo`, see
+    build_site), `reads.pickle` (Reads), `bodies/NN.pickle` (rendered bodies, see
+    Renderer.body_html) and `texts.pickle` (TextRecords by source path)."""
 
     def __init__(self, root: Path, key: str) -> None:
         self.root = root
         self.key = key  # what every entry depends on: brief's version, the site's time zone
-        self.manifest: dict[str, Any] = {}
+        self.manifest = Manifest()
+        self._unsaved: list[str] = []  # output files being replaced when a build stopped
         self._briefs: dict[str, tuple[str, Brief]] | None = None  # rel path → (sha256, brief)
         self._memo: dict[str, Any] | None = None
         self._files: dict[str, tuple[tuple[int, ...], str | None]] = {}  # path → (stat, sha256)
@@ -64,20 +109,22 @@ class BuildCache:
     @classmethod
     def load(cls, root: Path, key: str) -> BuildCache:
         cache = cls(root, f"{__version__}:{FORMAT}:{key}")
-        cache.manifest = cache._read("manifest.pickle").get("manifest", {})
+        cache.manifest = cache._read("manifest.pickle").get("manifest") or Manifest()
         try:
             unsaved = (cache.folder / UNSAVED).read_text(encoding="utf-8").splitlines()
         except OSError:
             unsaved = None
         if unsaved is not None:  # a build stopped while replacing these files
             cache._distrust(unsaved)
+        with contextlib.suppress(OSError):
+            cache._unsaved.extend((cache.folder / STALE_READS).read_text(encoding="utf-8").splitlines())
         return cache
 
     def file_digests(self, paths: list[Path]) -> dict[Path, str | None]:
         """SHA-256 of each file (None if unreadable), hashing only files that may have changed."""
-        known = self.manifest.get("files", {})
+        known = self.manifest.files
         # Trust a file's stat only if it was last touched well before the build that hashed it.
-        settled = self.manifest.get("checked_ns", 0) - RACY_NS
+        settled = self.manifest.checked_ns - RACY_NS
         self._checked_ns = time.time_ns()
         digests: dict[Path, str | None] = {}
         files = {}
@@ -101,7 +148,7 @@ class BuildCache:
 
     def clear(self) -> None:
         """Start afresh (`brief build --clean`); the files are replaced at the next save."""
-        self.manifest, self._briefs, self._memo = {}, {}, {}
+        self.manifest, self._briefs, self._memo = Manifest(), {}, {}
 
     def _read(self, name: str) -> dict[str, Any]:
         try:
@@ -155,13 +202,25 @@ class BuildCache:
                 self._write(f"bodies/{shard:02d}.pickle", {"key": self.key, "bodies": part})
                 self._body_keys[shard] = keys
 
-    def load_texts(self) -> tuple[dict[str, Any], str | None]:
-        """Which files show each brief's text (source path → splice.TextRecord), and its digest."""
-        stored = self._read("texts.pickle")
-        return stored.get("texts", {}), stored.get("digest")
+    def load_texts(self) -> dict[str, TextRecord]:
+        """Which files show each brief's text, by source path."""
+        return self._read("texts.pickle").get("texts", {}) if self.manifest.texts_trusted else {}
 
-    def save_texts(self, texts: dict[str, Any], digest: str) -> None:
-        self._write("texts.pickle", {"key": self.key, "texts": texts, "digest": digest})
+    def save_texts(self, texts: dict[str, TextRecord]) -> None:
+        self._write("texts.pickle", {"key": self.key, "texts": texts})
+
+    def load_reads(self) -> Reads:
+        """What each page read; pages replaced since (by brief serve, a splice, or a build that
+        stopped) have None: they are rendered again."""
+        reads = self._read("reads.pickle").get("reads")
+        if reads is None:
+            return Reads()
+        for path in self._unsaved:
+            reads.pages[path] = None
+        return reads
+
+    def save_reads(self, reads: Reads) -> None:
+        self._write("reads.pickle", {"key": self.key, "reads": reads})
 
     def _write(self, name: str, stored: dict[str, Any]) -> None:
         (self.folder / name).parent.mkdir(parents=True, exist_ok=True)
@@ -190,9 +249,9 @@ class BuildCache:
     def forget_pages(self, paths: Iterable[str]) -> None:
         """Say, before output files are replaced one by one, that they, the inputs and the stored
         bodies are no longer vouched for. If the build stops midway, the next one must neither
-        keep a mix because the inputs were put back as they were (old fingerprint and digests)
-        nor splice text into it (build.splice); the caller restores `texts` when done. A small
-        file says so until the manifest is saved: rewriting the manifest costs 0.15 s at 50k."""
+        keep a mix because the inputs were put back as they were (old fingerprint and reads)
+        nor splice text into it (builder.splice); the caller trusts the texts again when done.
+        A small file says so until the manifest is saved: rewriting the reads takes time."""
         paths = list(paths)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -207,16 +266,23 @@ class BuildCache:
         self._distrust(paths)
 
     def _distrust(self, paths: list[str]) -> None:
-        pages = self.manifest.get("pages", {})
-        for path in paths:
-            pages.pop(path, None)
-        self.manifest["fingerprint"] = self.manifest["texts"] = ""
+        self._unsaved.extend(paths)
+        self.manifest.fingerprint = ""
+        self.manifest.texts_trusted = False
 
-    def save_manifest(self) -> None:
+    def save_manifest(self, reads_saved: bool = True) -> None:
+        """Vouch for the output as it is now. Without `reads_saved` (brief serve saves no reads:
+        it takes time), the files replaced since the reads were saved stay without a record."""
         if self._files:
-            self.manifest["files"], self.manifest["checked_ns"] = self._files, self._checked_ns
+            self.manifest.files, self.manifest.checked_ns = self._files, self._checked_ns
+        if not reads_saved and self._unsaved:
+            with open(self.folder / STALE_READS, "a", encoding="utf-8") as handle:
+                handle.write("".join(f"{path}\n" for path in self._unsaved))
         self._write("manifest.pickle", {"key": self.key, "manifest": self.manifest, "saved": time.time()})
         (self.folder / UNSAVED).unlink(missing_ok=True)
+        if reads_saved:
+            (self.folder / STALE_READS).unlink(missing_ok=True)
+        self._unsaved = []
 
 
 def inputs_fingerprint(digests: dict[Path, str | None], extra: str) -> str:

@@ -1,15 +1,19 @@
-"""Render the page plan on every core: forked workers share the site model and write files."""
+"""Render the page plan on every core: forked workers share the site model, write files and
+report what each page read (render.reads)."""
 
 from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
+from array import array
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
-from brief.build.output import StagedOutput
+from brief.builder.writer import Writer
 from brief.processes import exit_with_parent, workers_available
 from brief.progress import Progress
 from brief.render.plan import Page
@@ -17,20 +21,41 @@ from brief.render.renderer import Renderer, StoredBody
 from brief.site.model import BriefPage
 
 # What forked workers inherit: set just before a pool starts, never pickled.
-_JOB: tuple[Renderer, list[Any], StagedOutput | None] | None = None
+_JOB: tuple[Renderer, list[Any], Writer | None] | None = None
 CHUNKS = 128
 MIN_PAGES_FOR_POOL = 400  # below this, starting processes costs more than it saves
 
 
-def _render_chunk(indexes: list[int]) -> tuple[int, int]:
+@dataclass
+class ChunkResult:
+    worker: int  # its pid: key numbers from the fork on are the worker's own
+    first: int  # the worker's number for the first of `new_keys`
+    written: int
+    unchanged: int
+    pages: list[tuple[str, array]]  # each page's keys
+    new_keys: list[tuple[Any, Any]]  # (key, value) numbered by the worker since it last reported
+
+
+def _render_chunk(indexes: list[int]) -> ChunkResult:
     assert _JOB is not None
-    renderer, plan, staged = _JOB
-    assert staged is not None
-    written_before, unchanged_before = staged.written, staged.unchanged
+    renderer, plan, writer = _JOB
+    assert writer is not None
+    written_before, unchanged_before = writer.written, writer.unchanged
+    pages = []
     for index in indexes:
         page = plan[index]
-        staged.write(page.path, renderer.render(page))
-    return staged.written - written_before, staged.unchanged - unchanged_before
+        data, keys = renderer.render(page)
+        writer.write(page.path, data)
+        pages.append((page.path, array("I", sorted(keys))))
+    first = renderer.log.sent
+    return ChunkResult(
+        os.getpid(),
+        first,
+        writer.written - written_before,
+        writer.unchanged - unchanged_before,
+        pages,
+        renderer.log.new_keys(),
+    )
 
 
 def _render_bodies(indexes: list[int]) -> list[tuple[str, StoredBody]]:
@@ -49,7 +74,7 @@ def _chunks(count: int) -> list[list[int]]:
 
 
 @contextmanager
-def _forked_pool(job: tuple[Renderer, list[Any], StagedOutput | None], workers: int) -> Iterator[Any]:
+def _forked_pool(job: tuple[Renderer, list[Any], Writer | None], workers: int) -> Iterator[Any]:
     global _JOB
     _JOB = job
     # The site model is read-only from here on: keep the collector away from it, so that forked
@@ -115,20 +140,42 @@ def render_bodies(renderer: Renderer, progress: Progress, workers: int | None = 
 
 
 def render_plan(
-    renderer: Renderer, plan: list[Page], staged: StagedOutput, progress: Progress, workers: int | None = None
-) -> None:
-    """Render every page into `staged`; with several cores, in forked worker processes."""
+    renderer: Renderer, plan: list[Page], writer: Writer, progress: Progress, workers: int | None = None
+) -> dict[str, array]:
+    """Render `plan` into `writer`, with several cores in forked worker processes (staged
+    writers only: the workers write the files); each page's keys, numbered in the parent's log."""
     workers = workers or workers_available()
-    if not _use_pool(workers, len(plan)):
+    records: dict[str, array] = {}
+    if not writer.staged or not _use_pool(workers, len(plan)):
         for page in plan:
-            staged.write(page.path, renderer.render(page))
+            data, keys = renderer.render(page)
+            writer.write(page.path, data)
+            records[page.path] = array("I", sorted(keys))
             progress.advance()
-        return
+        return records
 
-    def count(result: tuple[int, int], pages: int) -> None:
-        staged.written += result[0]
-        staged.unchanged += result[1]
+    log = renderer.log
+    log.sent = base = len(log.keys)
+    results: list[ChunkResult] = []
+
+    def collect(result: ChunkResult, pages: int) -> None:
+        writer.written += result.written
+        writer.unchanged += result.unchanged
+        results.append(result)
         progress.advance(pages)
 
-    with _forked_pool((renderer, plan, staged), workers) as pool:
-        _run(pool, _render_chunk, len(plan), count)
+    with _forked_pool((renderer, plan, writer), workers) as pool:
+        _run(pool, _render_chunk, len(plan), collect)
+    # A worker numbers the keys it meets in its own order: number them in the parent's log, in
+    # the order each worker met them (chunks may arrive out of order).
+    numbering: dict[int, list[int]] = {}  # worker → the parent's number for each of its keys
+    for result in sorted(results, key=lambda r: (r.worker, r.first)):
+        ours = numbering.setdefault(result.worker, [])
+        for key, value in result.new_keys:
+            ours.append(log.key_id(key, lambda value=value: value))
+    for result in results:
+        ours = numbering[result.worker]
+        for path, keys in result.pages:
+            records[path] = array("I", sorted(k if k < base else ours[k - base] for k in keys))
+    log.sent = len(log.keys)
+    return records

@@ -1,19 +1,16 @@
-"""Write the site beside the output folder, then swap it in: readers never see half a site."""
+"""The output folder: never one brief did not make, and nothing left of a build that stopped."""
 
 from __future__ import annotations
 
 import os
 import shutil
-from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from brief.config import CONFIG_NAME, SiteConfig
 from brief.errors import BriefError
+from brief.sitefiles import OUTPUT_MARKER
 from brief.yamlfile import line_of
 
-# Written into every output folder brief builds. A build replaces or deletes files only in a
-# folder that has it (or an empty one), so a mistyped `output:` can never take a user's folder.
-OUTPUT_MARKER = ".brief-output"
 _MARKER_TEXT = b"This folder is written by `brief build`; brief replaces its contents on every build.\n"
 # The site's own folders: its sources, its cache, its repository.
 _SITE_FOLDERS = ("content", "templates", "static", "themes", ".brief-cache", ".git", CONFIG_NAME)
@@ -85,69 +82,3 @@ def mark_output(folder: Path) -> None:
     if not marker.is_file():
         folder.mkdir(parents=True, exist_ok=True)
         marker.write_bytes(_MARKER_TEXT)
-
-
-class StagedOutput:
-    """A fresh folder next to the output; `commit()` swaps it in, `discard()` throws it away.
-
-    A file whose bytes equal the previous build's is hard-linked from it, so its mtime is kept
-    and deploy tools that compare times see it unchanged.
-    """
-
-    def __init__(self, output: Path) -> None:
-        self.output = output
-        self.output.parent.mkdir(parents=True, exist_ok=True)
-        self.staging = output.parent / f".{output.name}.building-{os.getpid()}"
-        if self.staging.exists():
-            shutil.rmtree(self.staging)
-        self.staging.mkdir()
-        mark_output(self.staging)
-        self.written = 0
-        self.unchanged = 0
-        self._made: set[Path] = set()
-
-    def _parent(self, target: Path) -> None:
-        parent = target.parent
-        if parent not in self._made:
-            parent.mkdir(parents=True, exist_ok=True)
-            self._made.add(parent)
-
-    def write(self, rel_path: str, data: bytes) -> None:
-        target = self.staging / rel_path
-        self._parent(target)
-        previous = self.output / rel_path
-        if _same_bytes(previous, data):
-            try:
-                os.link(previous, target)
-                self.unchanged += 1
-                return
-            except OSError:
-                pass
-        target.write_bytes(data)
-        self.written += 1
-
-    def copy(self, rel_path: str, source: Path) -> None:
-        self.write(rel_path, source.read_bytes())
-
-    def commit(self, lock: AbstractContextManager | None = None) -> None:
-        """Swap the new site in. Readers holding `lock` never see the moment between the two
-        renames (the preview server reads files under it)."""
-        old = self.output.parent / f".{self.output.name}.old-{os.getpid()}"
-        with lock or nullcontext():
-            if self.output.exists():
-                os.replace(self.output, old)
-            os.replace(self.staging, self.output)
-        if old.exists():
-            shutil.rmtree(old)
-
-    def discard(self) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
-
-
-def _same_bytes(path: Path, data: bytes) -> bool:
-    try:
-        if path.stat().st_size != len(data):
-            return False
-        return path.read_bytes() == data
-    except OSError:
-        return False

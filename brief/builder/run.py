@@ -1,0 +1,447 @@
+"""`brief build`: config → briefs → site model → page plan → pages → the one writer.
+
+Which pages a build renders is decided in one place, `_stale_pages`: a page is rendered when it
+is new, its file is missing, or one of the keys it read last time (render.reads) has another
+value now. The ways a build gets its model differ, never how pages reach the output:
+
+- nothing changed since the last build: nothing is loaded (the inputs' fingerprint says so);
+- only briefs' text changed, in a fresh process: the new bodies are spliced into the files
+  that show them as they are (builder.splice), when the recorded reads allow it;
+- only briefs' text changed, in a process that keeps its build (`brief serve`): the model is
+  updated in memory and the pages that read those briefs are rendered again (WarmBuild);
+- anything else: the model is built, the stored reads are checked against it, and the stale
+  pages are rendered, in place when they are few, else the whole site into a staged folder.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from array import array
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from brief import __version__
+from brief.builder.cache import BuildCache, Reads, TextRecord, file_digest, inputs_fingerprint
+from brief.builder.output import guard_output, remove_leftovers
+from brief.builder.search import INDEX_DIR, index_site, pagefind_available
+from brief.builder.writer import Writer
+from brief.config import SiteConfig, load_config
+from brief.content.entities import ENTITIES_FILE
+from brief.content.load import brief_files, relative
+from brief.errors import BriefError
+from brief.ingest.inbox import inbox_files
+from brief.lock import site_lock
+from brief.progress import Progress
+from brief.themes import theme_dir
+
+if TYPE_CHECKING:
+    from brief.ingest.run import IngestReport
+    from brief.render.plan import Page
+    from brief.render.reads import Resolver
+    from brief.render.renderer import Renderer
+    from brief.site.model import BriefPage, Site
+
+__all__ = ["BuildOptions", "BuildResult", "Builder", "build"]
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    drafts: bool = False  # build drafts too
+    clean: bool = False  # forget the cache: render every page
+    workers: int | None = None  # processes; None: every core
+    ingest_inbox: bool = True  # ingest new raw articles first, when site.yml's ingest.on_build says so
+    index_search: bool = True  # False: the caller refreshes the search index (brief serve, in the background)
+
+
+@dataclass(repr=False)
+class BuildResult:
+    config: SiteConfig
+    site: Site | None  # None when nothing was rendered from a model
+    plan: list[Page]
+    seconds: float
+    written: int
+    unchanged: int
+    counts: str  # "N pages (B briefs, T tags, E entities)"
+    warnings: list[str] = field(default_factory=list)
+    ingest: IngestReport | None = None
+    text_edits: int = 0  # briefs whose new text was spliced into the last build's files
+    rendered: bool = True  # False: the output was already up to date
+
+    @property
+    def up_to_date(self) -> bool:
+        return not self.rendered
+
+    def summary(self) -> str:
+        if self.text_edits:
+            briefs = f"{self.text_edits} brief{'s' if self.text_edits != 1 else ''}"
+            return (
+                f"updated the text of {briefs} in {self.written} file{'s' if self.written != 1 else ''}"
+                f" ({self.counts}) in {self.seconds:.2f} s"
+            )
+        if self.up_to_date:
+            return f"up to date: {self.counts}, nothing changed since the last build ({self.seconds:.2f} s)"
+        return f"built {self.counts} in {self.seconds:.2f} s"
+
+
+def build(
+    root: Path, options: BuildOptions | None = None, progress: Progress | None = None, **settings: object
+) -> BuildResult:
+    """Build the site at `root` (`settings` are BuildOptions' fields, for short). On any error
+    the previous output is left as it was."""
+    options = options or BuildOptions(**settings)  # type: ignore[arg-type]
+    return Builder(root, options, progress).build()
+
+
+def _input_files(config: SiteConfig, briefs: list[Path]) -> list[Path]:
+    """Every file a build reads."""
+    files = [config.root / "site.yml", *briefs]
+    if (config.root / ENTITIES_FILE).is_file():
+        files.append(config.root / ENTITIES_FILE)  # names' kinds across the site
+    for folder in (config.templates_dir, config.root / "static", theme_dir(config)):
+        if folder.is_dir():
+            files.extend(p for p in folder.rglob("*") if p.is_file())
+    return files
+
+
+class Builder:
+    """The builds of one site. `brief build` makes one build; `brief serve` keeps its Builder
+    and calls `build(changed)` with the files that changed, so that edits to briefs' text are
+    applied to the model it holds (MkDocs' LiveReloadServer takes a builder the same way)."""
+
+    def __init__(
+        self,
+        root: Path,
+        options: BuildOptions | None = None,
+        progress: Progress | None = None,
+        swap_lock: AbstractContextManager | None = None,
+        keep_model: bool = False,
+    ) -> None:
+        self.root = root
+        self.options = options or BuildOptions()
+        self.progress = progress or Progress(quiet=True)
+        self.swap_lock = swap_lock
+        self.keep_model = keep_model  # hold the model even when nothing changed (brief serve)
+        self.warm: WarmBuild | None = None
+
+    def build(self, changed: set[Path] | None = None) -> BuildResult:
+        started = time.perf_counter()
+        config = load_config(self.root)
+        guard_output(config)
+        warm, self.warm = self.warm, None  # a failed build leaves nothing to build on
+        with site_lock(config.root):
+            remove_leftovers(config)
+            result, self.warm = self._build(config, started, warm, changed)
+        return result
+
+    def _build(
+        self, config: SiteConfig, started: float, warm: WarmBuild | None, changed: set[Path] | None
+    ) -> tuple[BuildResult, WarmBuild | None]:
+        options, progress = self.options, self.progress
+        report = None
+        if options.ingest_inbox and config.ingest.on_build and inbox_files(config):
+            from brief.ingest.run import ingest  # only now: its readers and models take time to load
+
+            report = ingest(config.root, progress=progress, config=config, workers=options.workers)
+        elif warm is not None and changed is not None and not options.clean:
+            written = warm.text_edits(changed, self.swap_lock)
+            if written is not None:
+                if config.search and written and options.index_search:
+                    index_site(config.output_dir, self.swap_lock)
+                seconds = time.perf_counter() - started
+                counts = warm.cache.manifest.counts
+                return BuildResult(config, warm.site, warm.plan, seconds, written, 0, counts), warm
+        progress.step("checking inputs")
+        cache = BuildCache.load(config.root, config.timezone)
+        if options.clean:
+            cache.clear()
+        brief_paths = brief_files(config.briefs_dir)
+        digests = cache.file_digests(_input_files(config, brief_paths))
+        extra = f"{options.drafts}|{config.output_dir}|{theme_dir(config)}"
+        fingerprint = inputs_fingerprint(digests, extra)
+        manifest = cache.manifest
+        if (
+            not options.clean
+            and not (self.keep_model and warm is None)
+            and manifest.fingerprint == fingerprint
+            and (config.output_dir / "sitemap.xml").is_file()
+        ):
+            seconds = time.perf_counter() - started
+            result = BuildResult(
+                config, None, [], seconds, 0, 0, manifest.counts, ingest=report, rendered=False
+            )
+            return result, warm
+        if not options.clean and not self.keep_model and manifest.extra == extra:
+            from brief.builder.splice import splice_text_edits
+
+            spliced = splice_text_edits(config, cache, digests, self.swap_lock)
+            if spliced is not None:
+                edited, written = spliced
+                manifest.fingerprint, manifest.texts_trusted = fingerprint, True
+                cache.save_manifest(reads_saved=False)
+                if config.search and written and options.index_search and pagefind_available():
+                    progress.step("indexing for search")
+                    index_site(config.output_dir, self.swap_lock)
+                progress.done()
+                seconds = time.perf_counter() - started
+                return BuildResult(
+                    config, None, [], seconds, written, 0, manifest.counts, ingest=report, text_edits=edited
+                ), None
+        return self._full(config, cache, digests, brief_paths, fingerprint, extra, started, report)
+
+    def _full(
+        self,
+        config: SiteConfig,
+        cache: BuildCache,
+        digests: dict[Path, str | None],
+        brief_paths: list[Path],
+        fingerprint: str,
+        extra: str,
+        started: float,
+        report: IngestReport | None,
+    ) -> tuple[BuildResult, WarmBuild]:
+        # Jinja, markdown-it and the site model are needed from here on only: 0.09 s less for
+        # every build that stops above.
+        from brief.builder.parallel import MIN_PAGES_FOR_POOL, render_bodies, render_plan
+        from brief.builder.site import load_site
+        from brief.render.plan import plan_pages
+        from brief.render.reads import ReadLog, Resolver, changed_keys
+        from brief.render.renderer import Renderer
+
+        options, progress, manifest = self.options, self.progress, cache.manifest
+        site = load_site(config, options.drafts, progress, cache, digests, brief_paths)
+        config = site.config  # without search when pagefind is missing
+        for warning in site.warnings:
+            progress.note(f"warning: {warning}")
+        if config.search != load_config(config.root).search:
+            hint = "pip install 'brief[search]'"
+            progress.note(f"warning: search is on in site.yml but pagefind is not installed ({hint})")
+        progress.step("planning pages")
+        plan = plan_pages(site)
+        briefs_prefix = str(config.briefs_dir) + "/"
+        shared = [(str(p), d) for p, d in sorted(digests.items()) if not str(p).startswith(briefs_prefix)]
+        build_key = inputs_fingerprint(
+            {}, repr((shared, options.drafts, str(config.output_dir), __version__))
+        )
+        output = config.output_dir
+        trusted = (
+            not options.clean
+            and manifest.output == str(output)
+            and manifest.build_key == build_key
+            and output.is_dir()
+        )
+        reads = cache.load_reads() if trusted else Reads()
+        stored_bodies = cache.load_bodies() if not options.clean else {}
+        renderer = Renderer(site, plan, stored_bodies, ReadLog(reads.keys, reads.values))
+        resolver = Resolver(site, plan, renderer.body_key)
+        static = renderer.static_files()
+        stale: list[Page] = plan
+        if reads.pages:
+            progress.step("checking what pages read", len(renderer.log.keys))
+            changed = changed_keys(renderer.log.keys, renderer.log.values, resolver)
+            stale = _stale_pages(plan, reads.pages, changed, output)
+        in_place = stale is not plan and len(stale) <= max(MIN_PAGES_FOR_POOL, len(plan) // 4)
+        writer = Writer(output, staged=not in_place)
+        try:
+            if in_place:
+                records = dict(reads.pages)
+                progress.step("rendering changed pages", len(stale))
+                records.update(render_plan(renderer, stale, writer, progress, 1))
+                gone = (set(reads.pages) - {p.path for p in plan}) | (set(manifest.static) - set(static))
+                for rel_path in gone:
+                    writer.remove(rel_path)
+                    records.pop(rel_path, None)
+            else:
+                renderer.log = renderer.env.log = ReadLog()  # every page is rendered: start a fresh record
+                render_bodies(renderer, progress, options.workers)
+                progress.step("rendering pages", len(plan))
+                records = render_plan(renderer, plan, writer, progress, options.workers)
+            for rel_path, source in static.items():
+                writer.copy(rel_path, source)
+            if in_place:
+                cache.forget_pages(writer.pending)
+            elif config.search and options.index_search:
+                progress.step("indexing for search")
+                index_site(writer.staging)
+            elif config.search and (output / INDEX_DIR).is_dir():
+                # Keep the last index until the caller makes a new one: stale beats none.
+                writer.link_tree(INDEX_DIR)
+            writer.commit(self.swap_lock)
+        except BaseException:
+            writer.discard()
+            raise
+        finally:
+            progress.done()
+        if in_place and config.search and writer.written and options.index_search:
+            index_site(output, self.swap_lock)
+        log = renderer.log
+        entities = sum(len(t.terms) for t in site.entities.values())
+        manifest.fingerprint, manifest.extra, manifest.output = fingerprint, extra, str(output)
+        manifest.build_key, manifest.static = build_key, sorted(static)
+        manifest.counts = (
+            f"{len(plan)} pages ({len(site.pages)} briefs, {len(site.tags.terms)} tags, {entities} entities)"
+        )
+        progress.step("saving the build cache")
+        try:
+            slugs = {item.brief.slug for item in site.brief_pages}
+            cache.save_bodies({s: b for s, b in renderer.stored_bodies.items() if s in slugs})
+            cache.save_texts(text_records(site, log.keys, records))
+            cache.save_reads(Reads(log.keys, log.values, records))
+            cache.save(keep={relative(p, config.root) for p in brief_paths})
+            manifest.texts_trusted = True
+            cache.save_manifest()
+        except OSError as error:
+            progress.note(f"warning: cannot write the build cache ({error}); the next build starts afresh")
+        progress.done()
+        result = BuildResult(
+            config,
+            site,
+            plan,
+            time.perf_counter() - started,
+            writer.written,
+            writer.unchanged,
+            manifest.counts,
+            site.warnings,
+            report,
+        )
+        warm = WarmBuild(config, cache, dict(digests), extra, site, plan, renderer, resolver, records)
+        return result, warm
+
+
+def _stale_pages(
+    plan: list[Page], records: dict[str, array | None], changed: set[int], output: Path
+) -> list[Page]:
+    """Pages that are new, missing from the output, or read a key whose value changed."""
+    out = str(output)  # plain strings: this runs for every page of every build
+    return [
+        page
+        for page in plan
+        if (record := records.get(page.path)) is None
+        or (changed and not changed.isdisjoint(record))
+        or not os.path.isfile(f"{out}/{page.path}")
+    ]
+
+
+def text_records(site: Site, keys: list, records: dict[str, array]) -> dict[str, TextRecord]:
+    """Where each brief's text shows and how it was read, by source path (builder.splice)."""
+    from brief.render.reads import SPLICEABLE_FORMS, TEXT_FIELDS
+
+    items = {item.brief.slug: item for item in site.brief_pages}
+    slug_of_file = {item.brief.source_path: item.brief.slug for item in site.brief_pages}
+    reads: dict[int, tuple[str, str]] = {}  # key number → (slug, form)
+    for number, (ref, attribute) in enumerate(keys):
+        if ref[0] == "body":
+            reads[number] = (ref[1], attribute)
+        elif attribute in TEXT_FIELDS and ref[0] in ("item", "file"):
+            slug = ref[1] if ref[0] == "item" else slug_of_file.get(ref[1])
+            if slug is not None:
+                reads[number] = (slug, "used")  # the markdown itself, read by a template
+    shown: dict[str, list[tuple[str, str]]] = {}
+    wanted = set(reads)
+    for path, record in records.items():
+        for number in wanted.intersection(record):
+            slug, form = reads[number]
+            shown.setdefault(slug, []).append((path, form))
+    texts = {}
+    for slug, item in items.items():
+        forms = sorted(shown.get(slug, []))
+        spliceable = all(form in SPLICEABLE_FORMS or form.startswith("adds:") for _, form in forms)
+        url = site.config.absolute_url(item.url)
+        texts[item.brief.source_path] = TextRecord(slug, url, item.brief.meta_hash, tuple(forms), spliceable)
+    return texts
+
+
+@dataclass(eq=False)
+class WarmBuild:
+    """A build kept in memory by `brief serve`: its model, renderer and records of reads."""
+
+    config: SiteConfig
+    cache: BuildCache
+    digests: dict[Path, str | None]  # every input file of the last build → its SHA-256
+    extra: str
+    site: Site
+    plan: list[Page]
+    renderer: Renderer
+    resolver: Resolver
+    records: dict[str, array | None]  # output path → the keys the page read
+
+    @cached_property
+    def _items(self) -> dict[str, BriefPage]:
+        return {page.brief.source_path: page for page in self.site.brief_pages}
+
+    @cached_property
+    def _resolved(self) -> dict[Path, Path]:
+        # Made on the first edit, not by every build: resolving 10,000 paths takes time.
+        return {path.resolve(): path for path in self.digests}
+
+    def page_for(self, path: Path) -> BriefPage | None:
+        return self._items.get(relative(path, self.config.root))
+
+    def _keys_of(self, refs: set[tuple[str, ...]]) -> list[int]:
+        return [n for n, (ref, _) in enumerate(self.renderer.log.keys) if ref in refs]
+
+    def text_edits(self, changed: Iterable[Path], lock: AbstractContextManager | None) -> int | None:
+        """Apply edits to briefs' text and say how many files were written; None when `changed`
+        holds anything else (a new or deleted file, front-matter, a template, site.yml)."""
+        from brief.content.load import read_brief
+        from brief.render.reads import changed_keys
+
+        digests = dict(self.digests)
+        edited = []
+        for changed_path in changed:
+            path = self._resolved.get(changed_path.resolve())
+            if path is None or not path.is_file():
+                return None
+            digest = file_digest(path)
+            if digest == digests[path]:
+                continue
+            page = self.page_for(path)
+            if page is None:
+                return None
+            try:
+                new = read_brief(path, self.config.root, self.config.input_zone)
+            except BriefError:
+                return None  # the full build reports it, with the others
+            if new.meta_hash != page.brief.meta_hash:
+                return None  # front-matter changed: lists, tags, relations may have too
+            digests[path] = digest
+            edited.append((page, new, digest))
+        refs = set()
+        for page, new, digest in edited:
+            old = page.brief
+            page.brief = new
+            self.renderer.forget_body(new.slug)
+            self.cache.put(new.source_path, digest, new)
+            self.resolver.forget(("file", old.source_path))
+            refs |= {("item", new.slug), ("file", new.source_path), ("body", new.slug)}
+        log = self.renderer.log
+        numbers = self._keys_of(refs)
+        values = [log.values[n] for n in numbers]
+        changed_numbers = {
+            numbers[i] for i in changed_keys([log.keys[n] for n in numbers], values, self.resolver)
+        }
+        for n, value in zip(numbers, values, strict=True):
+            log.values[n] = value
+        self.renderer.forget(changed_numbers)
+        stale = _stale_pages(self.plan, self.records, changed_numbers, self.config.output_dir)
+        writer = Writer(self.config.output_dir, staged=False)
+        from brief.builder.parallel import render_plan
+
+        before = {page.path: self.records.get(page.path) for page in stale}
+        self.records.update(render_plan(self.renderer, stale, writer, Progress(quiet=True), 1))
+        cache, manifest = self.cache, self.cache.manifest
+        cache.forget_pages(writer.pending)
+        writer.commit(lock)
+        self.digests = digests
+        # The new bodies, so that a later `brief build` can splice into these pages.
+        shown = {page.brief.slug for page in self.site.brief_pages}
+        cache.save_bodies({s: b for s, b in self.renderer.stored_bodies.items() if s in shown})
+        manifest.fingerprint = inputs_fingerprint(digests, self.extra)
+        # Where texts show is what the last full build recorded, unless a page now reads otherwise.
+        manifest.texts_trusted = all(self.records.get(path) == record for path, record in before.items())
+        cache.save_manifest(reads_saved=False)
+        return writer.written

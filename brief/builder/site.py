@@ -1,0 +1,34 @@
+"""Reading the whole site: briefs from disk (through the build cache) into the site model."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from brief.builder.cache import BuildCache
+from brief.builder.search import pagefind_available
+from brief.config import SiteConfig
+from brief.content.entities import entity_kinds, read_entities_file
+from brief.content.load import load_briefs
+from brief.progress import Progress
+from brief.site.model import Site, build_site
+
+
+def load_site(
+    config: SiteConfig,
+    drafts: bool,
+    progress: Progress,
+    cache: BuildCache,
+    digests: dict[Path, str | None],
+    paths: list[Path],
+) -> Site:
+    """Read and validate everything, write nothing."""
+    if config.search and not pagefind_available():
+        # No indexer: no search box pointing at an index that does not exist.
+        config = dataclasses.replace(config, search=False)
+    progress.step("reading briefs", len(paths))
+    briefs = load_briefs(paths, config.root, config.input_zone, cache, digests)
+    published = [b for b in briefs if drafts or not b.draft]
+    progress.step("relating briefs, tags and entities")
+    listed = entity_kinds(read_entities_file(config.root))
+    return build_site(config, published, cache.memo, listed)

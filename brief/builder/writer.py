@@ -1,0 +1,134 @@
+"""The one writer of the output folder, in two modes.
+
+- **staged**: the whole site is written into a fresh folder beside the output, swapped in at
+  the end. A file whose bytes equal the last build's is hard-linked from it, so its mtime is
+  kept and deploy tools that compare times see it unchanged.
+- **in place**: the few files that changed are held in memory until every page rendered, then
+  each is replaced atomically (write beside, rename over) and stale files are deleted.
+
+Either way a reader sees the old file or the new one, never half of one, and a build that fails
+before `commit` changes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+
+from brief.builder.output import mark_output
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _replace(target: Path, data: bytes) -> bool:
+    """Write `data` to `target` atomically, unless it already holds it."""
+    if _same_bytes(target, data):
+        return False  # same bytes: keep the file and its mtime
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
+    return True
+
+
+class Writer:
+    def __init__(self, output: Path, staged: bool) -> None:
+        self.output = output
+        self.staged = staged
+        self.written = 0
+        self.unchanged = 0
+        self.removed = 0
+        self._pending: dict[str, bytes] = {}
+        self._stale: set[str] = set()
+        self._made: set[Path] = set()
+        self.staging = output.parent / f".{output.name}.building-{os.getpid()}"
+        if staged:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            if self.staging.exists():
+                shutil.rmtree(self.staging)
+            self.staging.mkdir()
+            mark_output(self.staging)
+
+    def write(self, rel_path: str, data: bytes) -> None:
+        if not self.staged:
+            self._pending[rel_path] = data
+            return
+        target = self.staging / rel_path
+        if target.parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(target.parent)
+        previous = self.output / rel_path
+        if _same_bytes(previous, data):
+            try:
+                os.link(previous, target)
+                self.unchanged += 1
+                return
+            except OSError:
+                pass
+        target.write_bytes(data)
+        self.written += 1
+
+    def copy(self, rel_path: str, source: Path) -> None:
+        self.write(rel_path, source.read_bytes())
+
+    @property
+    def pending(self) -> list[str]:
+        """Files an in-place commit will replace or delete."""
+        return [*self._pending, *self._stale]
+
+    def link_tree(self, rel_path: str) -> None:
+        """Carry a folder of the current output over unchanged (staged), as hard links."""
+        source = self.output / rel_path
+        if self.staged and source.is_dir():
+            shutil.copytree(source, self.staging / rel_path, copy_function=os.link)
+
+    def remove(self, rel_path: str) -> None:
+        """A file the last build wrote that this one does not (in place; staged drops it anyway)."""
+        self._stale.add(rel_path)
+
+    def commit(self, lock: AbstractContextManager | None = None) -> None:
+        """Put the new files in place. Readers holding `lock` (the preview server reads files
+        under it) never see the moment between two renames."""
+        if self.staged:
+            old = self.output.parent / f".{self.output.name}.old-{os.getpid()}"
+            with lock or nullcontext():
+                if self.output.exists():
+                    os.replace(self.output, old)
+                os.replace(self.staging, self.output)
+            if old.exists():
+                shutil.rmtree(old)
+            return
+        mark_output(self.output)
+        with lock or nullcontext():
+            for rel_path, data in self._pending.items():
+                if _replace(self.output / rel_path, data):
+                    self.written += 1
+                else:
+                    self.unchanged += 1
+            for rel_path in sorted(self._stale):
+                self._delete(rel_path)
+        self._pending.clear()
+
+    def _delete(self, rel_path: str) -> None:
+        path = self.output / rel_path
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return
+        self.removed += 1
+        parent = path.parent
+        while parent != self.output and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+
+    def discard(self) -> None:
+        if self.staged:
+            shutil.rmtree(self.staging, ignore_errors=True)
+        self._pending.clear()

@@ -1,0 +1,281 @@
+"""What each page read while it rendered: the data its file depends on, recorded, not declared.
+
+Every object of the site model a template can reach has a stable name, its *ref*: a brief's
+page is ("item", slug), its file ("file", path), a term ("term", kind, slug), and so on. When a
+template reads an attribute of such an object (Jinja's `environment.getattr` and `getitem`, see
+render.templates), the read is recorded as a *key* (ref, attribute) with a *fingerprint* of the
+value it got: plain values as they are, model objects by their ref (what the template then
+reads of them is recorded in turn), lists and dicts element by element. Code that writes pages
+(feeds, the sitemap, JSON-LD) reads the same objects through `watch`, which records the same way.
+
+A page's file is a function of the keys it read (and of what every page shares: templates,
+theme, site.yml, brief's version). The next build looks each key up in its own model
+(`Resolver`) and renders again exactly the pages one of whose keys now has another value. A
+site's own templates are tracked like the theme's: whatever they read, they depend on.
+
+A brief's rendered body is read as ("body", slug) in a *form*: "out" when a template writes
+`{{ content }}` as it is, "atom"/"json" when a feed carries it, "adds:<summary>" when the
+summary box asks whether the summary says more, "used" for anything else (a filter, a length).
+A later `brief build` that sees only a brief's text change puts the new body into the files
+that show it in the first three forms (builder.splice) and builds the site for anything else.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from pathlib import PurePath
+from typing import Any
+
+from markupsafe import Markup
+
+from brief.model import Brief
+from brief.render.plan import Page, Paginator
+from brief.site.model import BriefPage, Site
+from brief.site.taxonomy import Taxonomy, Term
+from brief.site.timeline import Period, Timeline
+
+Ref = tuple[str, ...]
+Key = tuple[Ref, str]
+
+# The names of the model's objects. Each is unique in one build and names the same thing in
+# the next one, whatever else changed.
+REF_OF: dict[type, Callable[[Any], Ref]] = {
+    BriefPage: lambda o: ("item", o.brief.slug),
+    Brief: lambda o: ("file", o.source_path),
+    Term: lambda o: ("term", o.kind, o.slug),
+    Taxonomy: lambda o: ("taxonomy", o.kind),
+    Period: lambda o: ("period", o.url),
+    Timeline: lambda o: ("timeline",),
+    Paginator: lambda o: ("pager", o.base_url, str(o.number)),
+    Page: lambda o: ("page", o.path),
+    Site: lambda o: ("site",),
+}
+# A brief's fields that change when only its text does; the rest are in its meta_hash.
+TEXT_FIELDS = frozenset({"body", "content_hash", "body_line"})
+SPLICEABLE_FORMS = ("out", "atom", "json")
+MISSING = ("<missing>",)
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def fingerprint(value: Any) -> Any:
+    """A comparable, picklable stand-in for `value`: equal fingerprints, equal output."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is Markup:
+        return str(value)
+    ref = REF_OF.get(kind)
+    if ref is not None:
+        return ("@", ref(value))
+    if kind is list or kind is tuple:
+        return tuple(fingerprint(v) for v in value)
+    if kind is dict:
+        return ("{}", tuple((k, fingerprint(v)) for k, v in value.items()))
+    if isinstance(value, datetime | date):
+        return value.isoformat()  # equal instants in two offsets are shown differently
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (kind.__name__, tuple(fingerprint(getattr(value, f.name)) for f in dataclasses.fields(value)))
+    owner = getattr(value, "__self__", None)
+    if owner is not None and type(owner) in REF_OF:
+        # A method of a model object (taxonomy.by_count()): what it returns may depend on
+        # anything the object holds, one level down.
+        return ("()", value.__name__, _deep(owner))
+    if isinstance(value, PurePath | frozenset | set):
+        return repr(sorted(value) if isinstance(value, frozenset | set) else value)
+    return repr(value)
+
+
+def _deep(obj: Any) -> Any:
+    fields = vars(obj)
+    return tuple(
+        (name, tuple(_shallow(v) for v in value) if type(value) is list else _shallow(value))
+        for name, value in fields.items()
+    )
+
+
+def _shallow(value: Any) -> Any:
+    if type(value) in REF_OF:
+        return tuple((k, fingerprint(v)) for k, v in vars(value).items())
+    return fingerprint(value)
+
+
+class ReadLog:
+    """Every key read in a build, numbered, with its value; and the keys of the page being
+    rendered. Keys are numbered so that a page's record is a compact array of ints."""
+
+    def __init__(self, keys: list[Key] | None = None, values: list[Any] | None = None) -> None:
+        self.keys: list[Key] = keys if keys is not None else []
+        self.values: list[Any] = values if values is not None else []
+        self.ids: dict[Key, int] = {key: n for n, key in enumerate(self.keys)}
+        self.page: set[int] | None = None  # keys of the page being rendered
+        self.sent = len(self.keys)  # keys a worker has already reported (see new_keys)
+
+    def key_id(self, key: Key, value: Callable[[], Any]) -> int:
+        found = self.ids.get(key)
+        if found is None:
+            found = self.ids[key] = len(self.keys)
+            self.keys.append(key)
+            self.values.append(value())
+        return found
+
+    def read(self, obj: Any, attribute: str, value: Any) -> None:
+        """`obj.attribute` gave `value`; obj is a model object (its type is in REF_OF)."""
+        page = self.page
+        if page is not None:
+            page.add(self.key_id((REF_OF[type(obj)](obj), attribute), lambda: fingerprint(value)))
+
+    def note(self, key: Key, value: Any) -> None:
+        page = self.page
+        if page is not None:
+            page.add(self.key_id(key, lambda: value))
+
+    def add(self, ids: Iterable[int]) -> None:
+        if self.page is not None:
+            self.page.update(ids)
+
+    def new_keys(self) -> list[tuple[Key, Any]]:
+        """Keys numbered since the last call: what a worker process reports to its parent."""
+        fresh = list(zip(self.keys[self.sent :], self.values[self.sent :], strict=True))
+        self.sent = len(self.keys)
+        return fresh
+
+
+class Watched:
+    """A model object as code (not a template) reads it: every attribute read is recorded."""
+
+    __slots__ = ("_log", "_obj")
+
+    def __init__(self, obj: Any, log: ReadLog) -> None:
+        self._obj = obj
+        self._log = log
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._obj, name)
+        self._log.read(self._obj, name, value)
+        return watch(value, self._log)
+
+
+def watch(value: Any, log: ReadLog) -> Any:
+    kind = type(value)
+    if kind in REF_OF:
+        return Watched(value, log)
+    if kind is list or kind is tuple:
+        return [watch(v, log) for v in value]
+    if kind is dict:
+        return {k: watch(v, log) for k, v in value.items()}
+    return value
+
+
+def unwatched(value: Any) -> Any:
+    return value._obj if type(value) is Watched else value
+
+
+class Resolver:
+    """Keys looked up in a new build's model: what each would read now."""
+
+    def __init__(self, site: Site, plan: list[Page], body_key: Callable[[BriefPage], str]) -> None:
+        self.body_key = body_key
+        items = {p.brief.slug: p for p in site.brief_pages}
+        self._by_kind: dict[str, Callable[[Ref], Any]] = {
+            "item": lambda ref: items.get(ref[1]),
+            "body": lambda ref: items.get(ref[1]),
+            "file": lambda ref: (item := files.get(ref[1])) and item.brief,
+            "term": lambda ref: terms.get(ref[1:]),
+            "taxonomy": lambda ref: taxonomies.get(ref[1]),
+            "period": lambda ref: periods.get(ref[1]),
+            "timeline": lambda ref: site.timeline,
+            "pager": lambda ref: pagers.get(ref[1:]),
+            "page": lambda ref: pages.get(ref[1]),
+            "site": lambda ref: site,
+        }
+        files = {p.brief.source_path: p for p in site.brief_pages}  # the page holds the brief
+        terms = {(t.kind, t.slug): t for tax in site.taxonomies for t in tax.terms}
+        taxonomies = {tax.kind: tax for tax in site.taxonomies}
+        periods = {p.url: p for level in ("year", "month", "day") for p in site.timeline.periods(level)}
+        pages = {p.path: p for p in plan}
+        pagers = {
+            (pager.base_url, str(pager.number)): pager
+            for p in plan
+            if (pager := p.context.get("paginator")) is not None
+        }
+        self._refs: dict[Ref, Any] = {}
+
+    def forget(self, ref: Ref) -> None:
+        """The object `ref` names was replaced in the model (a warm rebuild)."""
+        self._refs.pop(ref, None)
+
+    def value(self, key: Key) -> Any:
+        ref, attribute = key
+        obj = self._refs.get(ref, MISSING)
+        if obj is MISSING:
+            obj = self._refs[ref] = self._by_kind[ref[0]](ref)
+        if obj is None:
+            return MISSING
+        if ref[0] == "body":
+            return self.body_key(obj)
+        if attribute == "@":
+            return page_value(obj)
+        try:
+            return fingerprint(getattr(obj, attribute))
+        except AttributeError:
+            return MISSING
+
+
+def page_value(page: Page) -> Any:
+    """What a page is besides what it reads: its template, title, date, and the data handed to it."""
+    return fingerprint(
+        (page.kind, page.template, page.title, page.lastmod, page.in_sitemap, page.url, page.context)
+    )
+
+
+def changed_keys(keys: list[Key], values: list[Any], resolver: Resolver) -> set[int]:
+    """The numbers of the keys whose value differs in the new model; their new values are put
+    into `values`."""
+    changed = set()
+    value = resolver.value
+    for number, key in enumerate(keys):
+        now = value(key)
+        if now != values[number]:
+            changed.add(number)
+            values[number] = now
+    return changed
+
+
+class Body:
+    """A brief's rendered body as a template gets it (`content`), recording how it is used."""
+
+    __slots__ = ("html", "key", "log", "slug")
+
+    def __init__(self, html: str, key: str, slug: str, log: ReadLog) -> None:
+        self.html, self.key, self.slug, self.log = html, key, slug, log
+
+    def _read(self, form: str) -> None:
+        self.log.note((("body", self.slug), form), self.key)
+
+    def output(self) -> Markup:
+        self._read("out")
+        return Markup(self.html)
+
+    def summary_adds(self, summary: str) -> bool:
+        from brief.render.markdown import summary_adds
+
+        self._read(f"adds:{summary}")
+        return summary_adds(summary, self.html)
+
+    def __html__(self) -> str:
+        self._read("used")
+        return self.html
+
+    def __str__(self) -> str:
+        self._read("used")
+        return self.html
+
+    def __len__(self) -> int:
+        self._read("used")
+        return len(self.html)
+
+    def __bool__(self) -> bool:
+        self._read("used")
+        return bool(self.html)
