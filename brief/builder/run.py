@@ -237,7 +237,7 @@ class Builder:
         reads = cache.load_reads() if trusted else Reads()
         stored_bodies = cache.load_bodies() if not options.clean else {}
         renderer = Renderer(site, plan, stored_bodies, ReadLog(reads.keys, reads.values))
-        resolver = Resolver(site, plan, renderer.body_key)
+        resolver = Resolver(site, plan, renderer)
         static = renderer.static_files()
         stale: list[Page] = plan
         if reads.pages:
@@ -419,6 +419,7 @@ class WarmBuild:
             self.resolver.forget(("file", old.source_path))
             refs |= {("item", new.slug), ("file", new.source_path), ("body", new.slug)}
         log = self.renderer.log
+        log.forget_objects()
         numbers = self._keys_of(refs)
         values = [log.values[n] for n in numbers]
         changed_numbers = {

@@ -24,6 +24,7 @@ class ParsedBriefs(Protocol):
 
     def put(self, rel_path: str, digest: str | None, brief: Brief) -> None: ...
 
+
 KNOWN_KEYS = {
     "title",
     "slug",

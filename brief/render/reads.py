@@ -23,6 +23,7 @@ that show it in the first three forms (builder.splice) and builds the site for a
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import PurePath
@@ -60,7 +61,16 @@ _PLAIN = (str, int, float, bool, type(None))
 
 
 def fingerprint(value: Any) -> Any:
-    """A comparable, picklable stand-in for `value`: equal fingerprints, equal output."""
+    """A comparable, picklable stand-in for `value`: equal fingerprints, equal output. Short
+    plain values stay as they are; anything else becomes 16 bytes of its structure's hash, so
+    that what a build keeps of 400,000 reads stays small."""
+    found = _structure(value)
+    if type(found) in _PLAIN and (type(found) is not str or len(found) <= 32):
+        return found
+    return hashlib.blake2b(repr(found).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _structure(value: Any) -> Any:
     kind = type(value)
     if kind in _PLAIN:
         return value
@@ -70,13 +80,13 @@ def fingerprint(value: Any) -> Any:
     if ref is not None:
         return ("@", ref(value))
     if kind is list or kind is tuple:
-        return tuple(fingerprint(v) for v in value)
+        return tuple(_structure(v) for v in value)
     if kind is dict:
-        return ("{}", tuple((k, fingerprint(v)) for k, v in value.items()))
+        return ("{}", tuple((k, _structure(v)) for k, v in value.items()))
     if isinstance(value, datetime | date):
         return value.isoformat()  # equal instants in two offsets are shown differently
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return (kind.__name__, tuple(fingerprint(getattr(value, f.name)) for f in dataclasses.fields(value)))
+        return (kind.__name__, tuple(_structure(getattr(value, f.name)) for f in dataclasses.fields(value)))
     owner = getattr(value, "__self__", None)
     if owner is not None and type(owner) in REF_OF:
         # A method of a model object (taxonomy.by_count()): what it returns may depend on
@@ -97,8 +107,8 @@ def _deep(obj: Any) -> Any:
 
 def _shallow(value: Any) -> Any:
     if type(value) in REF_OF:
-        return tuple((k, fingerprint(v)) for k, v in vars(value).items())
-    return fingerprint(value)
+        return tuple((k, _structure(v)) for k, v in vars(value).items())
+    return _structure(value)
 
 
 class ReadLog:
@@ -111,6 +121,13 @@ class ReadLog:
         self.ids: dict[Key, int] = {key: n for n, key in enumerate(self.keys)}
         self.page: set[int] | None = None  # keys of the page being rendered
         self.sent = len(self.keys)  # keys a worker has already reported (see new_keys)
+        # id(model object) → {attribute: key number}: a read costs two lookups, not a ref and a
+        # key built each time. Model objects live as long as the build; `forget_objects` when
+        # the model changes (a warm rebuild).
+        self._known: dict[int, dict[str, int]] = {}
+
+    def forget_objects(self) -> None:
+        self._known = {}
 
     def key_id(self, key: Key, value: Callable[[], Any]) -> int:
         found = self.ids.get(key)
@@ -123,8 +140,16 @@ class ReadLog:
     def read(self, obj: Any, attribute: str, value: Any) -> None:
         """`obj.attribute` gave `value`; obj is a model object (its type is in REF_OF)."""
         page = self.page
-        if page is not None:
-            page.add(self.key_id((REF_OF[type(obj)](obj), attribute), lambda: fingerprint(value)))
+        if page is None:
+            return
+        known = self._known.get(id(obj))
+        if known is None:
+            known = self._known[id(obj)] = {}
+        number = known.get(attribute)
+        if number is None:
+            key = (REF_OF[type(obj)](obj), attribute)
+            number = known[attribute] = self.key_id(key, lambda: fingerprint(value))
+        page.add(number)
 
     def note(self, key: Key, value: Any) -> None:
         page = self.page
@@ -175,8 +200,10 @@ def unwatched(value: Any) -> Any:
 class Resolver:
     """Keys looked up in a new build's model: what each would read now."""
 
-    def __init__(self, site: Site, plan: list[Page], body_key: Callable[[BriefPage], str]) -> None:
-        self.body_key = body_key
+    def __init__(self, site: Site, plan: list[Page], renderer: Any) -> None:
+        self.body_key: Callable[[BriefPage], str] = renderer.body_key
+        # Values computed from an object rather than read off it (Renderer.density).
+        self.derived: dict[str, Callable[[Any], Any]] = {"month_counts": renderer.month_counts}
         items = {p.brief.slug: p for p in site.brief_pages}
         self._by_kind: dict[str, Callable[[Ref], Any]] = {
             "item": lambda ref: items.get(ref[1]),
@@ -215,9 +242,13 @@ class Resolver:
             return MISSING
         if ref[0] == "body":
             return self.body_key(obj)
-        if attribute == "@":
-            return page_value(obj)
         try:
+            if attribute == "@":
+                return page_value(obj)
+            if attribute in self.derived:
+                return fingerprint(self.derived[attribute](obj))
+            if attribute.endswith("()"):
+                return fingerprint(getattr(obj, attribute[:-2])())
             return fingerprint(getattr(obj, attribute))
         except AttributeError:
             return MISSING

@@ -14,10 +14,11 @@ from brief.model import ENTITY_KIND_SINGULAR
 from brief.render import feeds
 from brief.render.markdown import EntityLinks, body_key, make_markdown
 from brief.render.plan import Page
-from brief.render.reads import Body, ReadLog, page_value, unwatched, watch
+from brief.render.reads import REF_OF, Body, ReadLog, fingerprint, page_value, unwatched, watch
 from brief.render.templates import make_environment, template_error
 from brief.site.model import BriefPage, Site
-from brief.site.timeline import Bar, density
+from brief.site.taxonomy import Term
+from brief.site.timeline import Bar, density, month_counts
 from brief.themes import theme_dir
 
 StoredBody = tuple[str, str, EntityLinks]  # (body key, HTML, the entity links it was made with)
@@ -165,24 +166,35 @@ class Renderer:
         self.log.add(found[1])
         return found[0]
 
-    def density(self, briefs: list) -> list[Bar]:
-        """Briefs per month over the whole site's span, so that every strip lines up.
+    def density(self, briefs: object) -> list[Bar]:
+        """Briefs per month over the whole site's span, so that every strip lines up: of a term
+        (`density(term)`), of the whole site (`density(site)`) or of any list of briefs.
 
         Every page of a paginated entity draws the same strip: computed once per list."""
-        key = (id(briefs), len(briefs))
+        key = (id(briefs), getattr(briefs, "__len__", lambda: 0)())
         found = self._strips.get(key)
         if found is None:
 
-            def dates() -> list[Bar]:
-                for brief in briefs:
-                    self.log.read(brief, "date", brief.date)
+            def bars() -> list[Bar]:
                 span = self.site.month_span
                 self.log.read(self.site, "month_span", span)
-                return density(briefs, self.config.zone, span)
+                if type(briefs) in (Term, Site):
+                    # One key for the whole strip, not one per brief: entity pages list thousands.
+                    counts = self.month_counts(briefs)
+                    self.log.note((REF_OF[type(briefs)](briefs), "month_counts"), fingerprint(counts))
+                else:
+                    for brief in briefs:  # type: ignore[attr-defined]
+                        self.log.read(brief, "date", brief.date)
+                    counts = month_counts(briefs, self.config.zone)  # type: ignore[arg-type]
+                return density(counts, span)
 
-            found = self._strips[key] = self._recorded(dates)
+            found = self._strips[key] = self._recorded(bars)
         self.log.add(found[1])
         return found[0]
+
+    def month_counts(self, owner: Term | Site) -> dict[tuple[int, int], int]:
+        briefs = owner.briefs if isinstance(owner, Term) else [p.brief for p in owner.pages]
+        return month_counts(briefs, self.config.zone)
 
     def asset_url(self, name: str) -> str:
         """URL of a static file with a content hash, so browsers never keep a stale copy."""

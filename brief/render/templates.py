@@ -8,9 +8,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from functools import lru_cache
 from operator import attrgetter
-from typing import TYPE_CHECKING
+from types import MethodType
+from typing import TYPE_CHECKING, Any
 
 import jinja2
+import jinja2.runtime
 
 from brief.clocks import on_clock, zone_name
 from brief.config import SiteConfig
@@ -23,16 +25,32 @@ if TYPE_CHECKING:
     from brief.site.model import BriefPage
 
 
+class RecordingContext(jinja2.runtime.Context):
+    """Records a call of a model object's method: `taxonomy.by_count()` reads what it returns."""
+
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        result = super().call(__obj, *args, **kwargs)
+        owner = getattr(__obj, "__self__", None)
+        log = __self.environment.log  # type: ignore[attr-defined]
+        if type(owner) in REF_OF and log is not None:
+            if args or set(kwargs) - {"_loop_vars", "_block_vars"}:  # Jinja passes its scopes
+                log.read(owner, __obj.__name__, __obj)  # anything the object holds, one level down
+            else:
+                log.read(owner, __obj.__name__ + "()", result)
+        return result
+
+
 class RecordingEnvironment(jinja2.Environment):
     """Jinja's environment, recording every attribute a template reads of the site model
     (render.reads): `item.title` compiles to `environment.getattr(item, "title")`."""
 
+    context_class = RecordingContext
     log: ReadLog | None = None
 
     def getattr(self, obj: object, attribute: str) -> object:
         value = super().getattr(obj, attribute)
-        if type(obj) in REF_OF and self.log is not None:
-            self.log.read(obj, attribute, value)
+        if type(obj) in REF_OF and self.log is not None and type(value) is not MethodType:
+            self.log.read(obj, attribute, value)  # a method is recorded when called (RecordingContext)
         return value
 
     def getitem(self, obj: object, argument: object) -> object:

@@ -10,6 +10,7 @@ from brief.sitefiles import content_type
 
 __all__ = ["Refused", "content_type", "resolve"]
 
+
 class Refused(Exception):
     """The request path can never name a file of the site (400)."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from brief.model import Brief
 from brief.slugs import slugify
@@ -29,6 +30,11 @@ class Term:
     @property
     def count(self) -> int:
         return len(self.briefs)
+
+    @property
+    def span(self) -> tuple[datetime, datetime] | None:
+        """When the first and the last of its briefs were published."""
+        return (self.briefs[-1].date, self.briefs[0].date) if self.briefs else None
 
 
 @dataclass(eq=False)

@@ -109,14 +109,19 @@ def month_span(briefs: list[Brief], zone: tzinfo | None) -> tuple[date, date] | 
     return min(days).replace(day=1), max(days).replace(day=1)
 
 
-def density(briefs: list[Brief], zone: tzinfo | None, span: tuple[date, date] | None) -> list[Bar]:
-    """Briefs per month over `span` (inclusive), empty months included, for a strip chart."""
-    if span is None:
-        return []
+def month_counts(briefs: list[Brief], zone: tzinfo | None) -> dict[tuple[int, int], int]:
+    """Briefs per (year, month) on the site's clock."""
     counts: dict[tuple[int, int], int] = {}
     for brief in briefs:
         local = on_clock(brief.date, zone).date()
         counts[(local.year, local.month)] = counts.get((local.year, local.month), 0) + 1
+    return counts
+
+
+def density(counts: dict[tuple[int, int], int], span: tuple[date, date] | None) -> list[Bar]:
+    """Briefs per month over `span` (inclusive), empty months included, for a strip chart."""
+    if span is None:
+        return []
     busiest = max(counts.values(), default=1)
     bars = []
     year, month = span[0].year, span[0].month
