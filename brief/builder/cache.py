@@ -156,7 +156,16 @@ class BuildCache:
                 stored = pickle.load(handle)
             if stored.get("key") == self.key:
                 return stored
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, TypeError, ValueError):
+        except (
+            OSError,
+            EOFError,
+            ImportError,
+            pickle.UnpicklingError,
+            AttributeError,
+            KeyError,
+            TypeError,
+            ValueError,
+        ):
             pass  # no cache, or one from another version: start afresh
         return {}
 

@@ -6,10 +6,11 @@ import dataclasses
 from pathlib import Path
 
 from brief.builder.cache import BuildCache
+from brief.builder.parallel import parse_briefs
 from brief.builder.search import pagefind_available
 from brief.config import SiteConfig
 from brief.content.entities import entity_kinds, read_entities_file
-from brief.content.load import load_briefs
+from brief.content.load import load_briefs, relative
 from brief.progress import Progress
 from brief.site.model import Site, build_site
 
@@ -21,12 +22,16 @@ def load_site(
     cache: BuildCache,
     digests: dict[Path, str | None],
     paths: list[Path],
+    workers: int | None = None,
 ) -> Site:
     """Read and validate everything, write nothing."""
     if config.search and not pagefind_available():
         # No indexer: no search box pointing at an index that does not exist.
         config = dataclasses.replace(config, search=False)
     progress.step("reading briefs", len(paths))
+    unread = [path for path in paths if cache.get(relative(path, config.root), digests.get(path)) is None]
+    for path, brief in parse_briefs(unread, config.root, config.input_zone, progress, workers).items():
+        cache.put(brief.source_path, digests.get(path), brief)
     briefs = load_briefs(paths, config.root, config.input_zone, cache, digests)
     published = [b for b in briefs if drafts or not b.draft]
     progress.step("relating briefs, tags and entities")

@@ -130,7 +130,7 @@ def plan_pages(site: Site) -> list[Page]:
         if wanted:
             add(Page(url, kind, context=site_feed, in_sitemap=False))
     add(Page("/robots.txt", "robots", in_sitemap=False))
-    add(Page("/sitemap.xml", "sitemap", context={"plan": plan}, in_sitemap=False))
+    add(Page("/sitemap.xml", "sitemap", in_sitemap=False))
     _check_unique(plan)
     return plan
 

@@ -58,14 +58,18 @@ TEXT_FIELDS = frozenset({"body", "content_hash", "body_line"})
 SPLICEABLE_FORMS = ("out", "atom", "json")
 MISSING = ("<missing>",)
 _PLAIN = (str, int, float, bool, type(None))
+_NUMBERS = frozenset({int, float, bool, type(None)})
 
 
 def fingerprint(value: Any) -> Any:
     """A comparable, picklable stand-in for `value`: equal fingerprints, equal output. Short
     plain values stay as they are; anything else becomes 16 bytes of its structure's hash, so
     that what a build keeps of 400,000 reads stays small."""
+    kind = type(value)
+    if (kind is str and len(value) <= 256) or kind in _NUMBERS:
+        return value
     found = _structure(value)
-    if type(found) in _PLAIN and (type(found) is not str or len(found) <= 32):
+    if type(found) in _PLAIN and (type(found) is not str or len(found) <= 256):
         return found
     return hashlib.blake2b(repr(found).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
@@ -124,10 +128,10 @@ class ReadLog:
         # id(model object) → {attribute: key number}: a read costs two lookups, not a ref and a
         # key built each time. Model objects live as long as the build; `forget_objects` when
         # the model changes (a warm rebuild).
-        self._known: dict[int, dict[str, int]] = {}
+        self.known: dict[int, dict[str, int]] = {}
 
     def forget_objects(self) -> None:
-        self._known = {}
+        self.known = {}
 
     def key_id(self, key: Key, value: Callable[[], Any]) -> int:
         found = self.ids.get(key)
@@ -142,13 +146,18 @@ class ReadLog:
         page = self.page
         if page is None:
             return
-        known = self._known.get(id(obj))
+        known = self.known.get(id(obj))
         if known is None:
-            known = self._known[id(obj)] = {}
+            known = self.known[id(obj)] = {}
         number = known.get(attribute)
         if number is None:
             key = (REF_OF[type(obj)](obj), attribute)
-            number = known[attribute] = self.key_id(key, lambda: fingerprint(value))
+            number = self.ids.get(key)
+            if number is None:
+                number = self.ids[key] = len(self.keys)
+                self.keys.append(key)
+                self.values.append(fingerprint(value))
+            known[attribute] = number
         page.add(number)
 
     def note(self, key: Key, value: Any) -> None:
@@ -203,7 +212,10 @@ class Resolver:
     def __init__(self, site: Site, plan: list[Page], renderer: Any) -> None:
         self.body_key: Callable[[BriefPage], str] = renderer.body_key
         # Values computed from an object rather than read off it (Renderer.density).
-        self.derived: dict[str, Callable[[Any], Any]] = {"month_counts": renderer.month_counts}
+        self.derived: dict[str, Callable[[Any], Any]] = {
+            "month_counts": renderer.month_counts,
+            "sitemap_entries": renderer.sitemap_entries,
+        }
         items = {p.brief.slug: p for p in site.brief_pages}
         self._by_kind: dict[str, Callable[[Ref], Any]] = {
             "item": lambda ref: items.get(ref[1]),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime
 from pathlib import Path
 
 from markupsafe import Markup
@@ -56,6 +57,7 @@ class Renderer:
         # Fragments made once per build, with the keys their making read (render.reads).
         self._fragments: dict[tuple[str, object], tuple[Markup, frozenset[int]]] = {}
         self._entries: dict[str, tuple[str, frozenset[int]]] = {}  # slug → Atom <entry>
+        self._keys: dict[str, tuple[str, EntityLinks]] = {}  # slug → body key and links
         self.static_dirs = [theme_dir(self.config) / "static", self.config.root / "static"]
 
     def _entity_links(self, item: BriefPage) -> EntityLinks:
@@ -73,8 +75,13 @@ class Renderer:
         return self._key_and_links(item)[0]
 
     def _key_and_links(self, item: BriefPage) -> tuple[str, EntityLinks]:
-        links = self._entity_links(item)
-        return body_key(item.brief.content_hash, self.config.unsafe_html, links), links
+        """Once per brief and build: every page and feed showing a body asks for its key."""
+        found = self._keys.get(item.brief.slug)
+        if found is None:
+            links = self._entity_links(item)
+            found = body_key(item.brief.content_hash, self.config.unsafe_html, links), links
+            self._keys[item.brief.slug] = found
+        return found
 
     def stored_body(self, item: BriefPage) -> tuple[StoredBody, bool]:
         """(the brief's body as stored by an earlier build, True) if it is still right, else
@@ -110,6 +117,7 @@ class Renderer:
         """The brief's text changed: render its body again when next asked."""
         self._bodies.pop(slug, None)
         self._entries.pop(slug, None)
+        self._keys.pop(slug, None)
 
     def forget(self, changed: set[int]) -> None:
         """Drop the fragments made from keys whose values changed (a warm rebuild)."""
@@ -192,6 +200,10 @@ class Renderer:
         self.log.add(found[1])
         return found[0]
 
+    def sitemap_entries(self, site: Site) -> list[tuple[str, datetime | None]]:
+        """(URL, last modified) of every page meant for search engines."""
+        return [(p.url, p.lastmod) for p in self.plan if p.in_sitemap]
+
     def month_counts(self, owner: Term | Site) -> dict[tuple[int, int], int]:
         briefs = owner.briefs if isinstance(owner, Term) else [p.brief for p in owner.pages]
         return month_counts(briefs, self.config.zone)
@@ -248,7 +260,9 @@ class Renderer:
                 config, page.url, ctx["title"], ctx["home"], items, self._feed_body("json")
             )
         if page.kind == "sitemap":
-            return feeds.sitemap(config, [(p.url, p.lastmod) for p in watch(self.plan, log) if p.in_sitemap])
+            listed = self.sitemap_entries(self.site)
+            log.note((("site",), "sitemap_entries"), fingerprint(listed))  # one key for 20,000 pages
+            return feeds.sitemap(config, listed)
         if page.kind == "robots":
             return feeds.robots_txt(config)
         raise ValueError(f"no generator for page kind {page.kind!r}")
@@ -264,35 +278,36 @@ class Renderer:
         return files
 
     def news_article_ld(self, item: BriefPage) -> Markup:
-        """schema.org NewsArticle for a brief page."""
-        item = watch(item, self.log)
-        config, brief = self.config, item.brief
+        """schema.org NewsArticle for a brief page. Every read goes through the template
+        environment's getattr, so that the page records it (render.reads) as a template would."""
+        get, config = self.env.getattr, self.config
+        brief = get(item, "brief")
+        url = config.absolute_url(get(item, "url"))
+        source = get(brief, "source")
         data: dict[str, object] = {
             "@context": "https://schema.org",
             "@type": "NewsArticle",
-            "headline": brief.title,
-            "datePublished": brief.date.isoformat(),
-            "dateModified": brief.modified.isoformat(),
-            "url": config.absolute_url(item.url),
-            "mainEntityOfPage": config.absolute_url(item.url),
+            "headline": get(brief, "title"),
+            "datePublished": get(brief, "date").isoformat(),
+            "dateModified": get(brief, "modified").isoformat(),
+            "url": url,
+            "mainEntityOfPage": url,
             "author": [
-                {"@type": "Person", "name": a.name, "url": config.absolute_url(a.url)} for a in item.authors
+                {"@type": "Person", "name": get(a, "name"), "url": config.absolute_url(get(a, "url"))}
+                for a in get(item, "authors")
             ],
-            "publisher": {"@type": "Organization", "name": brief.source.name or config.title},
-            "keywords": [t.name for t in item.tags],
+            "publisher": {"@type": "Organization", "name": source.name or config.title},
+            "keywords": [get(t, "name") for t in get(item, "tags")],
             "inLanguage": config.language,
         }
-        if brief.summary:
-            data["description"] = brief.summary
-        if brief.source.url:
-            data["isBasedOn"] = brief.source.url
+        if summary := get(brief, "summary"):
+            data["description"] = summary
+        if source.url:
+            data["isBasedOn"] = source.url
+        kinds = {"people": "Person", "organizations": "Organization", "places": "Place"}
         mentions = [
-            {
-                "@type": {"people": "Person", "organizations": "Organization", "places": "Place"}[kind],
-                "name": t.name,
-                "url": config.absolute_url(t.url),
-            }
-            for kind, terms in item.entities.items()
+            {"@type": kinds[kind], "name": get(t, "name"), "url": config.absolute_url(get(t, "url"))}
+            for kind, terms in get(item, "entities").items()
             for t in terms
         ]
         if mentions:

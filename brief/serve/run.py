@@ -117,6 +117,8 @@ def serve(
     options = BuildOptions(drafts=drafts, index_search=False)
     builder = Builder(root, options, Progress(quiet=quiet), swap_lock, keep_model=True)
     result = builder.build()
+    if builder.warm is not None:
+        builder.warm.prepare()
     # Rebuilds after an edit run in this process: starting workers costs more than it saves.
     builder.options = dataclasses.replace(options, workers=1)
     builder.progress = Progress(quiet=True)
