@@ -75,7 +75,7 @@ class TextRecord:
     url: str  # the brief's own page, absolute: a feed cuts a very long body with a link to it
     meta_hash: str
     shown: tuple[tuple[str, str], ...]  # (output path, form) for each file carrying the body
-    spliceable: bool  # no page read the text in a form a splice cannot follow
+    spliceable: bool  # no page read the text in a form a splice cannot follow, and no story uses it
 
 
 def file_digest(path: Path) -> str | None:

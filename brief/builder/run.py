@@ -37,6 +37,7 @@ from brief.errors import BriefError
 from brief.ingest.inbox import inbox_files
 from brief.lock import site_lock
 from brief.progress import Progress
+from brief.site.stories import STORIES_FILE
 from brief.themes import theme_dir
 
 if TYPE_CHECKING:
@@ -100,8 +101,9 @@ def build(
 def _input_files(config: SiteConfig, briefs: list[Path]) -> list[Path]:
     """Every file a build reads."""
     files = [config.root / "site.yml", *briefs]
-    if (config.root / ENTITIES_FILE).is_file():
-        files.append(config.root / ENTITIES_FILE)  # names' kinds across the site
+    for listing in (ENTITIES_FILE, STORIES_FILE):  # names' kinds; stories pinned, merged, named
+        if (config.root / listing).is_file():
+            files.append(config.root / listing)
     for folder in (config.templates_dir, config.root / "static", theme_dir(config)):
         if folder.is_dir():
             files.extend(p for p in folder.rglob("*") if p.is_file())
@@ -349,7 +351,10 @@ def text_records(site: Site, keys: list, records: dict[str, array]) -> dict[str,
     texts = {}
     for slug, item in items.items():
         forms = sorted(shown.get(slug, []))
-        spliceable = all(form in SPLICEABLE_FORMS or form.startswith("adds:") for _, form in forms)
+        # A story's timeline is made of its briefs' sentences: a text edit there needs the model.
+        spliceable = item.story is None and all(
+            form in SPLICEABLE_FORMS or form.startswith("adds:") for _, form in forms
+        )
         url = site.config.absolute_url(item.url)
         texts[item.brief.source_path] = TextRecord(slug, url, item.brief.meta_hash, tuple(forms), spliceable)
     return texts
@@ -423,8 +428,8 @@ class WarmBuild:
             if digest == digests[path]:
                 continue
             page = self.page_for(path)
-            if page is None:
-                return None
+            if page is None or page.story is not None:
+                return None  # not a brief shown on the site, or one whose text a story's timeline uses
             try:
                 new = read_brief(path, self.config.root, self.config.input_zone)
             except BriefError:

@@ -13,6 +13,7 @@ from brief.content.entities import entity_kinds, read_entities_file
 from brief.content.load import load_briefs, relative
 from brief.progress import Progress
 from brief.site.model import Site, build_site
+from brief.site.stories import read_stories_file, story_text_key
 
 
 def load_site(
@@ -30,10 +31,13 @@ def load_site(
         config = dataclasses.replace(config, search=False)
     progress.step("reading briefs", len(paths))
     unread = [path for path in paths if cache.get(relative(path, config.root), digests.get(path)) is None]
-    for path, brief in parse_briefs(unread, config.root, config.input_zone, progress, workers).items():
+    texts = cache.memo.setdefault("story_texts", {})
+    parsed = parse_briefs(unread, config.root, config.input_zone, config.zone, progress, workers)
+    for path, (brief, text) in parsed.items():
         cache.put(brief.source_path, digests.get(path), brief)
+        texts[story_text_key(brief, config)] = text
     briefs = load_briefs(paths, config.root, config.input_zone, cache, digests)
     published = [b for b in briefs if drafts or not b.draft]
     progress.step("relating briefs, tags and entities")
     listed = entity_kinds(read_entities_file(config.root))
-    return build_site(config, published, cache.memo, listed)
+    return build_site(config, published, cache.memo, listed, read_stories_file(config.root))

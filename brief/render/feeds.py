@@ -175,3 +175,35 @@ def sitemap(config: SiteConfig, pages: list[tuple[str, datetime | None]]) -> byt
 
 def robots_txt(config: SiteConfig) -> bytes:
     return f"User-agent: *\nAllow: /\n\nSitemap: {config.absolute_url('/sitemap.xml')}\n".encode()
+
+
+def stories_json(config: SiteConfig, stories: list) -> bytes:
+    """Every story with its briefs and its timeline, for other tools: each key date has a
+    `weight`, so that a reader can cut a timeline to its N most important dates."""
+    document = [
+        {
+            "slug": story.slug,
+            "title": story.title,
+            "url": config.absolute_url(story.url),
+            "briefs": [
+                {
+                    "slug": item.brief.slug,
+                    "url": config.absolute_url(item.url),
+                    "source_url": item.brief.source.url,
+                    "date": item.brief.date.isoformat(),
+                }
+                for item in story.briefs
+            ],
+            "timeline": [
+                {
+                    "date": key.day.isoformat(),
+                    "weight": key.weight,
+                    "summary": list(key.summary),
+                    "briefs": list(key.briefs),
+                }
+                for key in story.timeline
+            ],
+        }
+        for story in stories
+    ]
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

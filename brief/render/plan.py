@@ -111,6 +111,7 @@ def plan_pages(site: Site) -> list[Page]:
     for taxonomy in site.taxonomies:
         _plan_taxonomy(site, taxonomy, plan)
 
+    _plan_stories(site, plan)
     timeline = site.timeline
     add(
         Page(
@@ -164,6 +165,24 @@ def _plan_taxonomy(site: Site, taxonomy: Taxonomy, plan: list[Page]) -> None:
                 "home": term.url,
             }
             plan.append(Page(feed_url, "atom", context=context, in_sitemap=False))
+
+
+def _plan_stories(site: Site, plan: list[Page]) -> None:
+    """The story index, a page and an Atom feed per story, and stories.json for other tools."""
+    config = site.config
+    newest = _newest(site.pages)
+    plan.append(Page("/stories/", "stories", "stories.html", {"stories": site.stories}, "Stories", newest))
+    for story in site.stories:
+        updated = _newest(story.briefs)
+        plan.append(Page(story.url, "story", "story.html", {"story": story}, story.title, updated))
+        if config.feeds.atom:
+            context = {
+                "items": story.newest_first[: config.feeds.items],
+                "title": f"{story.title} — {config.title}",
+                "home": story.url,
+            }
+            plan.append(Page(story.url + "feed.xml", "atom", context=context, in_sitemap=False))
+    plan.append(Page("/stories.json", "stories_json", context={"stories": site.stories}, in_sitemap=False))
 
 
 def _archive_page(site: Site, period: Period) -> Page:

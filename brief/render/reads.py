@@ -34,6 +34,7 @@ from markupsafe import Markup
 from brief.model import Brief
 from brief.render.plan import Page, Paginator
 from brief.site.model import BriefPage, Site
+from brief.site.stories import Story
 from brief.site.taxonomy import Taxonomy, Term
 from brief.site.timeline import Period, Timeline
 
@@ -52,6 +53,7 @@ REF_OF: dict[type, Callable[[Any], Ref]] = {
     Paginator: lambda o: ("pager", o.base_url, str(o.number)),
     Page: lambda o: ("page", o.path),
     Site: lambda o: ("site",),
+    Story: lambda o: ("story", o.slug),
 }
 # A brief's fields that change when only its text does; the rest are in its meta_hash.
 TEXT_FIELDS = frozenset({"body", "content_hash", "body_line"})
@@ -228,7 +230,9 @@ class Resolver:
             "pager": lambda ref: pagers.get(ref[1:]),
             "page": lambda ref: pages.get(ref[1]),
             "site": lambda ref: site,
+            "story": lambda ref: stories.get(ref[1]),
         }
+        stories = {story.slug: story for story in site.stories}
         files = {p.brief.source_path: p for p in site.brief_pages}  # the page holds the brief
         terms = {(t.kind, t.slug): t for tax in site.taxonomies for t in tax.terms}
         taxonomies = {tax.kind: tax for tax in site.taxonomies}

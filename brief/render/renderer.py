@@ -263,6 +263,8 @@ class Renderer:
             listed = self.sitemap_entries(self.site)
             log.note((("site",), "sitemap_entries"), fingerprint(listed))  # one key for 20,000 pages
             return feeds.sitemap(config, listed)
+        if page.kind == "stories_json":
+            return feeds.stories_json(config, watch(ctx["stories"], log))
         if page.kind == "robots":
             return feeds.robots_txt(config)
         raise ValueError(f"no generator for page kind {page.kind!r}")

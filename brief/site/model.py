@@ -14,6 +14,7 @@ from brief.clocks import on_clock
 from brief.config import SiteConfig
 from brief.model import ENTITY_KIND_SINGULAR, ENTITY_KINDS, Brief, EntityRef
 from brief.site.related import related_briefs
+from brief.site.stories import BriefText, Story, brief_text, build_stories, story_text_key
 from brief.site.taxonomy import Taxonomy, Term, build_taxonomy, index_url
 from brief.site.timeline import Timeline, build_timeline, month_span, period_url
 
@@ -39,6 +40,9 @@ class BriefPage:
     first_telling: BriefPage | None = field(default=None, repr=False)
     # Each entity term with the times this brief mentions it (None: not counted), by kind.
     mentions: dict[str, list[tuple[Term, int | None]]] = field(default_factory=dict, repr=False)
+    story: Story | None = field(default=None, repr=False)  # the story it is part of
+    story_previous: BriefPage | None = field(default=None, repr=False)  # the brief before, in it
+    story_next: BriefPage | None = field(default=None, repr=False)
 
     @cached_property
     def month_key(self) -> str:
@@ -67,6 +71,7 @@ class Site:
     warnings: list[str]
     # Briefs told first by another brief: a page each, but in no list, feed or archive.
     retold: list[BriefPage] = field(default_factory=list)
+    stories: list[Story] = field(default_factory=list)  # newest first
 
     @property
     def brief_pages(self) -> list[BriefPage]:
@@ -91,7 +96,11 @@ def brief_url(config: SiteConfig, brief: Brief) -> str:
 
 
 def build_site(
-    config: SiteConfig, briefs: list[Brief], memo: dict | None = None, listed: dict[str, str] | None = None
+    config: SiteConfig,
+    briefs: list[Brief],
+    memo: dict | None = None,
+    listed: dict[str, str] | None = None,
+    story_overrides: list[dict] | None = None,
 ) -> Site:
     """Everything the pages need, computed once from the published briefs.
 
@@ -187,7 +196,6 @@ def build_site(
     ).hexdigest()
     if memo.get("shape") != shape:
         related = related_briefs(ordered, keys, config.related)
-        memo.clear()
         memo["shape"] = shape
         memo["related"] = {slug: [b.slug for b in found] for slug, found in related.items()}
         memo["together"] = _relate_entities(pages)
@@ -197,8 +205,10 @@ def build_site(
     for key, others in memo["together"].items():
         terms[key].related = [(terms[other], count) for other, count in others]
 
+    stories = _stories(config, pages, memo, story_overrides or [])
     return Site(
         config=config,
+        stories=stories,
         pages=pages,
         by_slug=by_slug,
         tags=tags,
@@ -209,6 +219,27 @@ def build_site(
         warnings=warnings,
         retold=retold_pages,
     )
+
+
+def _stories(config: SiteConfig, pages: list[BriefPage], memo: dict, overrides: list[dict]) -> list[Story]:
+    """The site's stories (site.stories); what each brief's text gives them is kept in `memo`
+    by the text's hash, so a build reads again only the briefs that changed."""
+    known: dict[str, BriefText] = memo.get("story_texts", {})
+    texts, kept = {}, {}
+    for page in pages:
+        key = story_text_key(page.brief, config)
+        found = known.get(key)
+        if found is None:
+            found = brief_text(page.brief, config.zone)
+        texts[page.brief.slug] = kept[key] = found
+    memo["story_texts"] = kept
+    stories = build_stories(pages, texts, config.zone, overrides)
+    for story in stories:
+        for number, page in enumerate(story.briefs):
+            page.story = story
+            page.story_previous = story.briefs[number - 1] if number else None
+            page.story_next = story.briefs[number + 1] if number + 1 < len(story.briefs) else None
+    return stories
 
 
 def _site_kinds(briefs: list[Brief], listed: dict[str, str]) -> Callable[[EntityRef], str]:

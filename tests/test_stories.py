@@ -1,0 +1,165 @@
+"""Stories: threads of briefs across outlets and weeks, their timelines, and the dates in text."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from brief.errors import BriefError
+from brief.site.dates import find_dates
+from tests.conftest import brief_text
+from tests.test_build_behaviour import snapshot
+
+WEDNESDAY = date(2025, 3, 12)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("The ship was seized on Friday.", "2025-03-07"),
+        ("Talks resume next Monday.", "2025-03-17"),
+        ("It happened two days ago.", "2025-03-10"),
+        ("Ministers met yesterday.", "2025-03-11"),
+        ("The ban began on March 3.", "2025-03-03"),
+        ("The ban began on 3 March 2024.", "2024-03-03"),
+        ("Figures from last month show a fall.", "2025-02"),
+        ("Prices rose in October.", "2024-10"),  # the October before a March story
+        ("The plan dates from 2019.", "2019"),
+        ("Results for the third quarter.", "2024-Q3"),
+        ("The centre is now open.", "PRESENT_REF"),
+    ],
+)
+def test_dates_in_text_are_resolved_against_the_publication_day(text, value):
+    found = find_dates(text, WEDNESDAY)
+    assert [m.value for m in found] == [value], found
+
+
+def test_a_date_expression_is_taken_once_and_numbers_are_not_years():
+    found = find_dates("On March 3, 2025, 2000 people marched; 1,999 stayed home.", WEDNESDAY)
+    assert [m.value for m in found] == ["2025-03-03"]
+
+
+CABLE = ["Baltic cable", "Gulf of Finland", "Finnish Border Guard", "Eagle S"]
+WATER = ["Harwick Water", "Ashby reservoir", "Ofwat"]
+
+
+def cable_brief(n: int, day: str, outlet: str) -> str:
+    return brief_text(
+        f"Cable investigation, part {n}: investigators board the Eagle S",
+        f"{day}T09:00:00+00:00",
+        body=(
+            f"Finnish investigators boarded the Eagle S tanker on Friday after the Baltic cable was cut. "
+            f"The Finnish Border Guard said the anchor of the Eagle S dragged along the seabed of the Gulf "
+            f"of Finland for 100 kilometres. Investigators examined the anchor chain, step {n}. "
+            f"On March 3 the cable operator first reported the outage in the Gulf of Finland."
+        ),
+        tags=["Baltic security"],
+        entities={"organizations": ["Finnish Border Guard"], "places": ["Gulf of Finland"]},
+        source={"name": outlet, "url": f"https://{outlet.lower().replace(' ', '')}.example/cable-{n}"},
+    )
+
+
+def water_brief(n: int, day: str) -> str:
+    return brief_text(
+        f"Harwick reservoir update {n}: hosepipe ban stays",
+        f"{day}T09:00:00+00:00",
+        body=(
+            f"Harwick Water said the Ashby reservoir stood at a record low, update {n}. "
+            f"The hosepipe ban across Harwick stays in force while reservoir levels recover. "
+            f"Ofwat ordered Harwick Water to publish its leakage figures on Monday."
+        ),
+        tags=["Water"],
+        entities={"organizations": ["Harwick Water", "Ofwat"], "places": ["Ashby reservoir"]},
+        source={"name": "Harwick Gazette", "url": f"https://gazette.example/water-{n}"},
+    )
+
+
+def story_site(site, cables: int = 3, waters: int = 3) -> None:
+    for n in range(cables):
+        site.brief(
+            f"cable-{n}.md", cable_brief(n, f"2025-03-{5 + 4 * n:02d}", ["Yle", "Reuters", "BBC News"][n % 3])
+        )
+    for n in range(waters):
+        site.brief(f"water-{n}.md", water_brief(n, f"2025-03-{6 + 5 * n:02d}"))
+
+
+def stories_json(site) -> list[dict]:
+    return json.loads(site.read("stories.json"))
+
+
+def test_briefs_of_two_stories_make_two_stories_with_pages_feeds_and_timelines(site):
+    story_site(site)
+    site.build()
+    stories = stories_json(site)
+    assert len(stories) == 2
+    members = sorted(sorted(b["slug"] for b in s["briefs"]) for s in stories)
+    assert members == [["cable-0", "cable-1", "cable-2"], ["water-0", "water-1", "water-2"]]
+    cable = next(s for s in stories if "Eagle S" in s["title"])
+    assert len(cable["briefs"]) == 3 and {b["source_url"].split("/")[2] for b in cable["briefs"]} >= {
+        "yle.example"
+    }
+    # The timeline: March 3 is named in every cable brief; the Fridays are each brief's own.
+    days = {key["date"]: key for key in cable["timeline"]}
+    assert "2025-03-03" in days and days["2025-03-03"]["weight"] >= 3
+    assert all(key["summary"] and key["briefs"] for key in cable["timeline"])
+    assert max(cable["timeline"], key=lambda k: k["weight"])["date"] == "2025-03-03"
+    slug = cable["slug"]
+    page = site.read(f"stories/{slug}/index.html")
+    assert "Key dates" in page and '<time datetime="2025-03-03">' in page
+    assert site.read(f"stories/{slug}/feed.xml").count("<entry>") == 3
+    assert f'href="/stories/{slug}/"' in site.read("stories/index.html")
+    brief_page = next((site.out / "briefs").rglob("cable-1/index.html")).read_text()
+    assert "Part of the story" in brief_page and 'rel="prev"' in brief_page and 'rel="next"' in brief_page
+
+
+def test_a_story_keeps_its_slug_as_briefs_join_it(site):
+    story_site(site, cables=2, waters=0)
+    site.build()
+    [before] = stories_json(site)
+    site.brief("cable-9.md", cable_brief(9, "2025-03-20", "Reuters"))
+    site.build()
+    [after] = stories_json(site)
+    assert after["slug"] == before["slug"] and after["title"] == before["title"]
+    assert len(after["briefs"]) == 3
+
+
+def test_stories_yml_names_merges_and_pins(site):
+    story_site(site)
+    site.build()
+    stories = {s["title"]: s for s in stories_json(site)}
+    cable = next(s for t, s in stories.items() if "Eagle S" in t)
+    water = next(s for t, s in stories.items() if "Harwick" in t)
+    (site.root / "content" / "stories.yml").write_text(
+        f"- slug: {cable['slug']}\n  title: The Eagle S affair\n  merge: [{water['slug']}]\n"
+    )
+    site.build()
+    [merged] = stories_json(site)
+    assert merged["title"] == "The Eagle S affair" and len(merged["briefs"]) == 6
+    pin = water["briefs"][0]["slug"]
+    (site.root / "content" / "stories.yml").write_text(
+        f"- slug: leakage\n  title: Leakage\n  briefs: [{pin}, {water['briefs'][1]['slug']}]\n"
+    )
+    site.build()
+    by_slug = {s["slug"]: s for s in stories_json(site)}
+    assert {b["slug"] for b in by_slug["leakage"]["briefs"]} == {pin, water["briefs"][1]["slug"]}
+    (site.root / "content" / "stories.yml").write_text("- title: no slug\n")
+    with pytest.raises(BriefError) as error:
+        site.build()
+    assert "stories.yml" in str(error.value.path) and error.value.line == 1
+
+
+def test_incremental_builds_with_stories_match_a_clean_build(site, tmp_path):
+    from tests.test_incremental import age_everything, clean_build_of
+
+    story_site(site)
+    age_everything(site.root)
+    site.build()
+    site.brief("cable-7.md", cable_brief(7, "2025-03-25", "Yle"))  # joins a story: its pages change
+    site.build()
+    assert snapshot(site.out) == clean_build_of(site.root, tmp_path)
+    path = site.root / "content" / "briefs" / "water-1.md"
+    path.write_text(path.read_text() + "\nOn Tuesday Ofwat fined Harwick Water.\n")  # a new key date
+    site.build()
+    assert snapshot(site.out) == clean_build_of(site.root, tmp_path)
