@@ -143,10 +143,14 @@ def test_page_types_exist(built_example):
         "people/marta-lindqvist/feed.xml",
         "tags/baltic-security/feed.xml",
         "static/style.css",
+        "stories/index.html",
+        "stories.json",
+        "stories/baltic-ministers-agree-a-shared-fund-for-sea-floor-surveillance/index.html",
+        "stories/baltic-ministers-agree-a-shared-fund-for-sea-floor-surveillance/feed.xml",
     ):
         assert (out / rel).is_file(), rel
-    assert len(site.pages) == 15  # twelve written, three ingested; the draft is left out
-    assert site.entities["people"].find("Marta Lindqvist").count == 5
+    assert len(site.pages) == 17  # fourteen written, three ingested; the draft is left out
+    assert site.entities["people"].find("Marta Lindqvist").count == 6
 
 
 def test_brief_page_content(built_example):

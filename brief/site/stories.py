@@ -3,10 +3,13 @@ timeline of its key dates.
 
 **Threads.** Briefs are taken in order of publication (then slug: the same briefs always give
 the same stories). Each is described by its words (headline counted twice, body once, stop words
-out) and its entities, weighted by tf-idf over the site, cut to its 40 heaviest terms. A brief
-joins the story whose centroid is nearest by cosine, among the stories that had a brief in the
-last 30 days, when that similarity reaches 0.2; otherwise it starts a story. A story is named by
-its first brief's headline and keeps that name and slug as later briefs join it.
+out) and its entities, weighted by tf-idf over the site (scikit-learn's smoothed idf, sublinear
+tf); terms no other brief carries are left out, as they link nothing. A brief joins the story
+whose centroid is nearest by cosine, among the stories that had a brief in the last 30 days,
+when that similarity reaches 0.1; otherwise it starts a story. (Chosen on Timeline17, where a
+cut to each brief's 40 or 200 heaviest terms, or thresholds of 0.15 and more, split topics.)
+A story is named by its first brief's headline and keeps that name and slug as later briefs
+join it.
 `content/stories.yml` pins briefs to a story, merges stories, or names one.
 
 **Timelines.** Every sentence of a story's briefs is dated by the date expressions it holds
@@ -21,7 +24,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,8 +42,8 @@ if TYPE_CHECKING:
 
 STORIES_FILE = Path("content") / "stories.yml"
 WINDOW_DAYS = 30  # a story with no brief for this long takes no more
-THRESHOLD = 0.2  # cosine to a story's centroid that a brief needs to join it
-TERMS_PER_BRIEF = 40
+THRESHOLD = 0.1  # cosine to a story's centroid that a brief needs to join it
+TERMS_PER_BRIEF = 1000  # its heaviest terms: a bound on memory, not a filter (briefs have fewer)
 MIN_BRIEFS = 2  # a thread of one brief is no story
 TIMELINE_DATES = 40  # dates kept per story, the heaviest; stories.json carries their weights
 LEAD_WEIGHT = 0.5  # the lead sentence, for the day the brief was published
@@ -82,12 +85,13 @@ class Story:
     outlets: list[Any] = field(default_factory=list, repr=False)  # source terms
 
     @property
-    def first(self) -> date:
-        return self.briefs[0].brief.date.date()
+    def first(self) -> datetime:
+        """When its first brief was published."""
+        return self.briefs[0].brief.date
 
     @property
-    def last(self) -> date:
-        return self.briefs[-1].brief.date.date()
+    def last(self) -> datetime:
+        return self.briefs[-1].brief.date
 
     @property
     def newest_first(self) -> list[BriefPage]:
@@ -144,9 +148,12 @@ def _vectors(texts: dict[str, BriefText]) -> dict[str, dict[str, float]]:
     vectors = {}
     for slug, text in texts.items():
         # scikit-learn's smoothed idf: a term every brief carries still counts, a little.
+        # A term no other brief carries cannot link a brief to a story: left out, so that a
+        # brief's rare names do not drown the words it shares with its story.
         weights = {
             term: (1 + math.log(n)) * (math.log((1 + count) / (1 + document_frequency[term])) + 1)
             for term, n in text.terms
+            if document_frequency[term] > 1 or count < 3
         }
         top = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:TERMS_PER_BRIEF]
         norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
