@@ -231,6 +231,70 @@ def threads_section(workers: int) -> None:
     print(f"| {len(stories)} | {in_story} | {precision:.3f} | {recall:.3f} | {f1:.3f} | {seconds:.1f} |")
 
 
+def tokenize(sentence: str) -> str:
+    """As Timeline17's references are: punctuation apart, for ROUGE."""
+    return " ".join(re.findall(r"\w+(?:['’]\w+)?|[^\w\s]", sentence.lower()))
+
+
+def timelines_section(workers: int) -> None:
+    """news-tls's protocol: for each reference timeline, the timeline of the story holding most
+    of its set's briefs, cut to as many dates as the reference (the heaviest by `weight`)."""
+    import datetime
+    import json
+    import subprocess
+
+    try:
+        from tilse.data import timelines as tilse_timelines
+        from tilse.evaluation import rouge
+    except ImportError:
+        print("\n(timelines: pip install tilse to score them)")
+        return
+    site = timeline17_site(workers)
+    if not (site / "public" / "stories.json").is_file():
+        subprocess.run([sys.executable, "-m", "brief", "build", "--site", str(site), "-q"], check=True)
+    stories = json.loads((site / "public" / "stories.json").read_text(encoding="utf-8"))
+    evaluator = rouge.TimelineRougeEvaluator(measures=["rouge_1", "rouge_2"])
+    rows = []
+    for folder in sorted((SHARED / "timeline17").iterdir()):
+        prefix = f"https://timeline17.example.org/{folder.name}/"
+        story = max(
+            stories, key=lambda s: sum(1 for b in s["briefs"] if (b["source_url"] or "").startswith(prefix))
+        )
+        for line in (folder / "timelines.jsonl").read_text(encoding="utf-8").splitlines():
+            reference = {
+                datetime.date.fromisoformat(day): [" ".join(s.split()).lower() for s in sentences]
+                for day, sentences in json.loads(line)
+            }
+            heaviest = sorted(story["timeline"], key=lambda k: -k["weight"])[: len(reference)]
+            predicted = {
+                datetime.date.fromisoformat(k["date"]): [tokenize(s) for s in k["summary"]] for k in heaviest
+            }
+            truth = tilse_timelines.GroundTruth([tilse_timelines.Timeline(reference)])
+            scores = evaluator.evaluate_align_date_content_costs_many_to_one(
+                tilse_timelines.Timeline(predicted), truth
+            )
+            shared = set(predicted) & set(reference)
+            precision, recall = len(shared) / max(1, len(predicted)), len(shared) / len(reference)
+            date_f1 = 2 * precision * recall / max(1e-9, precision + recall)
+            rows.append(
+                (
+                    folder.name,
+                    len(reference),
+                    scores["rouge_1"]["f_score"],
+                    scores["rouge_2"]["f_score"],
+                    date_f1,
+                )
+            )
+    print("\n## Timelines, Timeline17 (tilse: alignment ROUGE, many-to-one, date-content costs)\n")
+    print("| set | reference dates | ROUGE-1 F | ROUGE-2 F | date F1 |")
+    print("|---|---|---|---|---|")
+    for name, dates, r1, r2, f1 in rows:
+        print(f"| {name} | {dates} | {r1:.3f} | {r2:.3f} | {f1:.3f} |")
+    mean = [sum(r[i] for r in rows) / len(rows) for i in (2, 3, 4)]
+    print(f"| mean |  | {mean[0]:.3f} | {mean[1]:.3f} | {mean[2]:.3f} |")
+    print("| news-tls best on Timeline17 (anchor) |  | 0.12 | 0.035 | 0.54 |")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -246,6 +310,8 @@ def main() -> int:
         dates_section()
     if args.only in (None, "threads"):
         threads_section(args.workers)
+    if args.only in (None, "timelines"):
+        timelines_section(args.workers)
     return 0
 
 

@@ -45,7 +45,7 @@ WINDOW_DAYS = 30  # a story with no brief for this long takes no more
 THRESHOLD = 0.1  # cosine to a story's centroid that a brief needs to join it
 TERMS_PER_BRIEF = 1000  # its heaviest terms: a bound on memory, not a filter (briefs have fewer)
 MIN_BRIEFS = 2  # a thread of one brief is no story
-TIMELINE_DATES = 40  # dates kept per story, the heaviest; stories.json carries their weights
+TIMELINE_DATES = 100  # dates kept per story, the heaviest; stories.json carries their weights
 LEAD_WEIGHT = 0.5  # the lead sentence, for the day the brief was published
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
@@ -241,6 +241,8 @@ def story_timeline(
                 weights[day] += 1.0
                 said.setdefault(day, []).append((sentence, slug))
             if number == 0 and not named:
+                # A lead that names no day tells the news of the day it was published. (Counting
+                # every brief's day as well measured no better on Timeline17.)
                 weights[published] += LEAD_WEIGHT
                 said.setdefault(published, []).append((sentence, slug))
     heaviest = sorted(weights, key=lambda d: (-weights[d], d))[:TIMELINE_DATES]
