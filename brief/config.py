@@ -91,6 +91,7 @@ class SiteConfig:
     feeds: FeedsConfig = field(default_factory=FeedsConfig)
     unsafe_html: bool = False
     search: bool = True  # a Pagefind index and a search page, when pagefind is installed
+    stories: bool = True  # briefs grouped into stories, each with a page and a timeline
     params: dict[str, Any] = field(default_factory=dict)
     ingest: IngestConfig = field(default_factory=IngestConfig)
     deploy: tuple[DeployTarget, ...] = ()
@@ -203,6 +204,7 @@ TOP_KEYS = frozenset(
         "ingest",
         "deploy",
         "search",
+        "stories",
     }
 )
 
@@ -310,6 +312,7 @@ def config_from_mapping(root: Path, data: dict[str, Any], text: str, path: Path)
         feeds=feeds,
         unsafe_html=markdown.get("unsafe_html", bool, False),
         search=top.get("search", bool, True),
+        stories=top.get("stories", bool, True),
         params=top.get("params", dict, {}),
     )
 

@@ -205,7 +205,7 @@ def build_site(
     for key, others in memo["together"].items():
         terms[key].related = [(terms[other], count) for other, count in others]
 
-    stories = _stories(config, pages, memo, story_overrides or [])
+    stories = _stories(config, pages, memo, story_overrides or []) if config.stories else []
     return Site(
         config=config,
         stories=stories,
