@@ -163,3 +163,11 @@ def test_incremental_builds_with_stories_match_a_clean_build(site, tmp_path):
     path.write_text(path.read_text() + "\nOn Tuesday Ofwat fined Harwick Water.\n")  # a new key date
     site.build()
     assert snapshot(site.out) == clean_build_of(site.root, tmp_path)
+
+
+def test_stories_false_in_site_yml_builds_none(site):
+    story_site(site)
+    site.config("stories: false\n")
+    site.build()
+    assert not (site.out / "stories").exists() and not (site.out / "stories.json").exists()
+    assert "Part of the story" not in next((site.out / "briefs").rglob("cable-1/index.html")).read_text()
