@@ -170,6 +170,8 @@ def _plan_taxonomy(site: Site, taxonomy: Taxonomy, plan: list[Page]) -> None:
 def _plan_stories(site: Site, plan: list[Page]) -> None:
     """The story index, a page and an Atom feed per story, and stories.json for other tools."""
     config = site.config
+    if not config.stories:
+        return
     newest = _newest(site.pages)
     plan.append(Page("/stories/", "stories", "stories.html", {"stories": site.stories}, "Stories", newest))
     for story in site.stories:
