@@ -362,6 +362,7 @@ def test_s3_deploy_end_to_end_on_swift(example_copy, monkeypatch, capsys):
         _, third = deploy(example_copy, None)
         assert "briefs/2025/08/harwick-ban-lifted/index.html" in third.changed
         # New files are only the search index's content-named chunks.
+        print("NEW", third.new, len(third.changed), len(files))
         assert all(p.startswith("pagefind/") for p in third.new) and 0 < len(third.changed) < len(files) / 4
         body = client.get_object(Bucket="briefs", Key="briefs/2025/08/harwick-ban-lifted/index.html")[
             "Body"

@@ -264,15 +264,16 @@ def test_a_text_edit_in_a_new_process_rewrites_only_the_pages_showing_the_text(e
     out = example_copy / "public"
     age_everything(out)
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file() and "pagefind" not in p.parts}
-    target = next((example_copy / "content" / "briefs").rglob("harwick-ban-lifted.md"))
+    target = next((example_copy / "content" / "briefs").rglob("tromso-rescue-exercise.md"))
     original = target.read_text()
     target.write_text(original + "\nA spliced paragraph with *emphasis* & Marta Lindqvist.\n")
     result = build(example_copy)
     assert result.text_edits == 1 and result.summary().startswith("updated the text of 1 brief in ")
     rewritten = {p.relative_to(out).as_posix() for p in before if p.stat().st_mtime_ns != before[p]}
-    assert "briefs/2025/08/harwick-ban-lifted/index.html" in rewritten
+    assert "briefs/2025/05/tromso-rescue-exercise/index.html" in rewritten
     assert all(
-        r.endswith((".xml", ".json")) for r in rewritten - {"briefs/2025/08/harwick-ban-lifted/index.html"}
+        r.endswith((".xml", ".json"))
+        for r in rewritten - {"briefs/2025/05/tromso-rescue-exercise/index.html"}
     )
     assert snapshot(out) == clean_build_of(example_copy, tmp_path)
     # The text put back in a build that is a full one (another brief retitled): the pages that
@@ -298,7 +299,7 @@ def test_text_edits_take_the_full_build_when_the_site_has_its_own_templates(exam
         "{{ super() }}{% endblock %}"
     )
     build(example_copy)
-    target = next((example_copy / "content" / "briefs").rglob("harwick-ban-lifted.md"))
+    target = next((example_copy / "content" / "briefs").rglob("tromso-rescue-exercise.md"))
     target.write_text(target.read_text() + "\nFour more words here.\n")
     assert build(example_copy).text_edits == 0
     assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
@@ -312,7 +313,7 @@ def test_a_site_card_showing_the_word_count_is_rebuilt_after_a_body_edit(example
     card.write_text(OWN_CARD)
     age_everything(example_copy)
     build(example_copy)
-    target = next((example_copy / "content" / "briefs").rglob("harwick-ban-lifted.md"))
+    target = next((example_copy / "content" / "briefs").rglob("tromso-rescue-exercise.md"))
     target.write_text(target.read_text() + "\n" + "More words here. " * 40 + "\n")
     build(example_copy)
     assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
@@ -333,7 +334,7 @@ def test_a_build_stopped_while_replacing_files_is_repaired_even_if_the_edit_is_u
 
     age_everything(example_copy)
     build(example_copy)
-    target = next((example_copy / "content" / "briefs").rglob("harwick-ban-lifted.md"))
+    target = next((example_copy / "content" / "briefs").rglob("tromso-rescue-exercise.md"))
     original = target.read_text()
     target.write_text(original + "\nA paragraph that half arrives.\n")
     replace, calls = inplace._replace, []
@@ -350,7 +351,8 @@ def test_a_build_stopped_while_replacing_files_is_repaired_even_if_the_edit_is_u
     monkeypatch.setattr(inplace, "_replace", replace)
     out = example_copy / "public"
     assert (
-        "A paragraph that half arrives." in (out / "briefs/2025/08/harwick-ban-lifted/index.html").read_text()
+        "A paragraph that half arrives."
+        in (out / "briefs/2025/05/tromso-rescue-exercise/index.html").read_text()
     )
     target.write_text(original)
     build(example_copy)
@@ -361,7 +363,7 @@ def test_brief_build_splices_after_brief_serve_edited_the_same_brief(example_cop
     """brief serve stores the bodies it renders, so the next `brief build` splices from them."""
     builder = Builder(example_copy, keep_model=True)
     first = builder.build()
-    target = next((example_copy / "content" / "briefs").rglob("harwick-ban-lifted.md"))
+    target = next((example_copy / "content" / "briefs").rglob("tromso-rescue-exercise.md"))
     original = target.read_text()
     target.write_text(original + "\nAdded while serving.\n")
     assert builder.build({target}).site is first.site
@@ -374,7 +376,7 @@ def test_an_unwritable_cache_stops_an_update_in_place_before_any_file_is_touched
     age_everything(example_copy)
     build(example_copy)
     before = snapshot(example_copy / "public")
-    target = next((example_copy / "content" / "briefs").rglob("harwick-ban-lifted.md"))
+    target = next((example_copy / "content" / "briefs").rglob("tromso-rescue-exercise.md"))
     target.write_text(target.read_text() + "\nA paragraph the cache cannot vouch for.\n")
     blocker = example_copy / ".brief-cache" / "unsaved-pages"
     blocker.mkdir()  # as root, permissions would not stop the write: a folder does
