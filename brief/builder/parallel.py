@@ -216,7 +216,7 @@ def render_plan(
 
 def _parse_chunk(indexes: list[int]) -> list[tuple[int, Brief | None, BriefText | None]]:
     assert _JOB is not None
-    paths, root, zone, site_zone = _JOB[1]
+    paths, root, zone, site_zone, stories = _JOB[1]
     parsed: list[tuple[int, Brief | None, BriefText | None]] = []
     for index in indexes:
         try:
@@ -224,7 +224,7 @@ def _parse_chunk(indexes: list[int]) -> list[tuple[int, Brief | None, BriefText 
         except BriefError:
             parsed.append((index, None, None))  # read again by load_briefs, which reports it
             continue
-        parsed.append((index, brief, brief_text(brief, site_zone)))
+        parsed.append((index, brief, brief_text(brief, site_zone) if stories else None))
     return parsed
 
 
@@ -233,22 +233,23 @@ def parse_briefs(
     root: Path,
     zone: tzinfo,
     site_zone: tzinfo | None,
+    stories: bool,
     progress: Progress,
     workers: int | None = None,
-) -> dict[Path, tuple[Brief, BriefText]]:
+) -> dict[Path, tuple[Brief, BriefText | None]]:
     """Parse many briefs, and read what stories need of their text, on every core (a cold
     build: 10,000 take 2 s and 5 s on one); {} when few."""
     workers = workers or workers_available()
-    parsed: dict[Path, tuple[Brief, BriefText]] = {}
+    parsed: dict[Path, tuple[Brief, BriefText | None]] = {}
     if not _use_pool(workers, len(paths)):
         return parsed
 
     def collect(results: list[tuple[int, Brief | None, BriefText | None]], count: int) -> None:
         for index, brief, text in results:
-            if brief is not None and text is not None:
+            if brief is not None:
                 parsed[paths[index]] = brief, text
         progress.advance(count)
 
-    with _forked_pool((None, (paths, root, zone, site_zone), None), workers) as pool:
+    with _forked_pool((None, (paths, root, zone, site_zone, stories), None), workers) as pool:
         _run(pool, _parse_chunk, len(paths), collect)
     return parsed

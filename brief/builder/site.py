@@ -32,10 +32,13 @@ def load_site(
     progress.step("reading briefs", len(paths))
     unread = [path for path in paths if cache.get(relative(path, config.root), digests.get(path)) is None]
     texts = cache.memo.setdefault("story_texts", {})
-    parsed = parse_briefs(unread, config.root, config.input_zone, config.zone, progress, workers)
+    parsed = parse_briefs(
+        unread, config.root, config.input_zone, config.zone, config.stories, progress, workers
+    )
     for path, (brief, text) in parsed.items():
         cache.put(brief.source_path, digests.get(path), brief)
-        texts[story_text_key(brief, config)] = text
+        if text is not None:
+            texts[story_text_key(brief, config)] = text
     briefs = load_briefs(paths, config.root, config.input_zone, cache, digests)
     published = [b for b in briefs if drafts or not b.draft]
     progress.step("relating briefs, tags and entities")

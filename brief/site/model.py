@@ -205,6 +205,8 @@ def build_site(
     for key, others in memo["together"].items():
         terms[key].related = [(terms[other], count) for other, count in others]
 
+    if not config.stories:
+        memo.pop("story_texts", None)
     stories = _stories(config, pages, memo, story_overrides or []) if config.stories else []
     return Site(
         config=config,
