@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import hashlib
 
 import ftfy
 
@@ -65,3 +66,8 @@ def fix(text: str, repair_text: bool = True, path: str | None = None) -> str:
     if controls > 8:
         raise BriefError("binary file, not text", path=path, hint="give brief .txt, .html or .json files")
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def sha256(data: bytes) -> str:
+    """The raw bytes' hash: what a brief's `raw_sha256` records."""
+    return hashlib.sha256(data).hexdigest()

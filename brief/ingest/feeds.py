@@ -9,7 +9,7 @@ import re
 from datetime import UTC, datetime, tzinfo
 
 from brief.errors import BriefError
-from brief.ingest.decode import check_size
+from brief.ingest.decode import check_size, sha256
 from brief.ingest.meta import http_url, outlet_for, parse_byline, parse_date_text
 from brief.ingest.model import RawArticle
 
@@ -100,7 +100,6 @@ def read_feed(data: bytes, origin: str, zone: tzinfo, fetch=None) -> list[RawArt
             sort_keys=True,
             ensure_ascii=False,
         ).encode("utf-8")
-        from brief.ingest.readers import sha256
 
         articles.append(
             RawArticle(
