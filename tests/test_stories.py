@@ -171,3 +171,15 @@ def test_stories_false_in_site_yml_builds_none(site):
     site.build()
     assert not (site.out / "stories").exists() and not (site.out / "stories.json").exists()
     assert "Part of the story" not in next((site.out / "briefs").rglob("cable-1/index.html")).read_text()
+
+
+def test_a_long_story_lists_its_briefs_in_pages_with_the_timeline_on_the_first(site):
+    site.config("pagination: 2\n")
+    story_site(site, cables=5, waters=0)
+    site.build()
+    [story] = stories_json(site)
+    slug = story["slug"]
+    first, second = site.read(f"stories/{slug}/index.html"), site.read(f"stories/{slug}/page/2/index.html")
+    assert "Key dates" in first and "Key dates" not in second
+    assert 'rel="next"' in first and f"{story['title']}, page 2" in second
+    assert (site.out / "stories" / slug / "page" / "3" / "index.html").is_file()

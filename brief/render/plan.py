@@ -175,8 +175,13 @@ def _plan_stories(site: Site, plan: list[Page]) -> None:
     newest = _newest(site.pages)
     plan.append(Page("/stories/", "stories", "stories.html", {"stories": site.stories}, "Stories", newest))
     for story in site.stories:
-        updated = _newest(story.briefs)
-        plan.append(Page(story.url, "story", "story.html", {"story": story}, story.title, updated))
+        # Its briefs in pages like any list: a story can run to thousands of briefs.
+        for pager in paginate(story.newest_first, config.pagination, story.url):
+            title = story.title if pager.number == 1 else f"{story.title}, page {pager.number}"
+            context = {"story": story, "paginator": pager}
+            plan.append(
+                Page(pager.url_for(pager.number), "story", "story.html", context, title, _newest(pager.items))
+            )
         if config.feeds.atom:
             context = {
                 "items": story.newest_first[: config.feeds.items],
