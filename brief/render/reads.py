@@ -153,13 +153,9 @@ class ReadLog:
             known = self.known[id(obj)] = {}
         number = known.get(attribute)
         if number is None:
-            key = (REF_OF[type(obj)](obj), attribute)
-            number = self.ids.get(key)
-            if number is None:
-                number = self.ids[key] = len(self.keys)
-                self.keys.append(key)
-                self.values.append(fingerprint(value))
-            known[attribute] = number
+            number = known[attribute] = self.key_id(
+                (REF_OF[type(obj)](obj), attribute), lambda: fingerprint(value)
+            )
         page.add(number)
 
     def note(self, key: Key, value: Any) -> None:
