@@ -90,7 +90,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     ingest.add_argument("--dry-run", action="store_true", help="report what would be written, write nothing")
     ingest.add_argument(
-        "--jobs", "-j", type=int, metavar="N", help="worker processes (default: one per core; 1: one process)"
+        "--jobs",
+        "-j",
+        type=int,
+        metavar="N",
+        help="worker processes (default: one per core; 1: this process alone; "
+        "with --cluster local: the cluster's workers)",
+    )
+    ingest.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="read and annotate on a Dask cluster: its scheduler's address (tcp://HOST:8786), or "
+        "'local' for one on this machine; briefs are still written here (needs brief[cluster])",
+    )
+    ingest.add_argument(
+        "--shared-fs",
+        action="store_true",
+        help="the cluster's workers see the inputs at the same paths: they read them, "
+        "instead of this machine shipping them",
     )
     ingest.set_defaults(run=_ingest)
 
@@ -234,6 +251,8 @@ def _ingest(args: argparse.Namespace) -> int:
         progress=_progress(args),
         config=config,
         workers=args.jobs,
+        cluster=args.cluster,
+        shared_fs=args.shared_fs,
     )
     _report_ingest(args, report, dry_run=args.dry_run)
     _say(args, report.summary() + (" (dry run: nothing written)" if args.dry_run else ""))

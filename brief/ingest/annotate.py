@@ -8,7 +8,7 @@ from datetime import datetime
 
 from brief.errors import BriefError
 from brief.ingest.clean import clean_paragraphs, ends_sentence, normalise, split_paragraphs
-from brief.ingest.entities import Recognizer
+from brief.ingest.entities import Analysis, Recognizer
 from brief.ingest.entities.canonical import Catalogue, canonicalise
 from brief.ingest.meta import TIMEZONE_ABBREVIATIONS, parse_byline
 from brief.ingest.model import Annotated, RawArticle
@@ -72,6 +72,20 @@ def signoff_authors(paragraphs: list[str]) -> list[str]:
 
 
 @dataclass
+class _Draft:
+    """An article cleaned and dated, waiting for its entities."""
+
+    raw: RawArticle
+    title: str
+    paragraphs: list[str]
+    authors: list[str]
+    published: datetime
+    updated: datetime | None
+    outlet: str | None
+    text: str
+
+
+@dataclass
 class Annotator:
     recognizer: Recognizer
     catalogue: Catalogue = field(default_factory=Catalogue)
@@ -80,6 +94,25 @@ class Annotator:
     fallback_date: datetime | None = None
 
     def __call__(self, raw: RawArticle) -> Annotated:
+        result = self.annotate_many([raw])[0]
+        if isinstance(result, BriefError):
+            raise result
+        return result
+
+    def annotate_many(self, raws: list[RawArticle]) -> list[Annotated | BriefError]:
+        """Each article annotated, or the error that stops it. The recogniser sees the texts
+        together, so that spaCy can run them through `nlp.pipe` in batches."""
+        drafts: list[_Draft | BriefError] = []
+        for raw in raws:
+            try:
+                drafts.append(self._draft(raw))
+            except BriefError as error:
+                drafts.append(error)
+        texts = [d.text for d in drafts if isinstance(d, _Draft)]
+        analyses = iter(self.recognizer.analyse_many(texts))
+        return [d if isinstance(d, BriefError) else self._finish(d, next(analyses)) for d in drafts]
+
+    def _draft(self, raw: RawArticle) -> _Draft:
         raw_paragraphs = split_paragraphs(raw.text)
         authors = raw.authors or signoff_authors(raw_paragraphs)
         paragraphs = clean_paragraphs(raw_paragraphs, self.boilerplate, whole_page=raw.kind == "text")
@@ -111,24 +144,25 @@ class Annotator:
                 hint="pass --date 2025-04-11, or a full ISO 8601 time, to set it",
             )
         updated = raw.updated if raw.updated and raw.updated > published else None
-        text = "\n\n".join(paragraphs)
         outlet = raw.outlet or dateline_outlet(paragraphs[0])
-        exclude = set(authors) | set(TIMEZONE_ABBREVIATIONS)
-        if outlet:
-            exclude.add(outlet)
-            exclude.add(outlet.removeprefix("The "))
-        analysis = self.recognizer.analyse(text)
+        return _Draft(raw, title, paragraphs, authors, published, updated, outlet, "\n\n".join(paragraphs))
+
+    def _finish(self, draft: _Draft, analysis: Analysis) -> Annotated:
+        exclude = set(draft.authors) | set(TIMEZONE_ABBREVIATIONS)
+        if draft.outlet:
+            exclude.add(draft.outlet)
+            exclude.add(draft.outlet.removeprefix("The "))
         entities = canonicalise(analysis.mentions, exclude, self.catalogue)
         return Annotated(
-            raw=raw,
-            title=title,
-            paragraphs=paragraphs,
-            authors=authors,
-            published=published,
-            updated=updated,
-            outlet=outlet,
-            url=raw.url,
+            raw=draft.raw,
+            title=draft.title,
+            paragraphs=draft.paragraphs,
+            authors=draft.authors,
+            published=draft.published,
+            updated=draft.updated,
+            outlet=draft.outlet,
+            url=draft.raw.url,
             entities=entities,
-            summary=summarise(paragraphs),
-            tags=choose_tags(text, entities, self.tag_rules, title, analysis.nouns),
+            summary=summarise(draft.paragraphs),
+            tags=choose_tags(draft.text, entities, self.tag_rules, draft.title, analysis.nouns),
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
@@ -576,27 +576,34 @@ JSON_LINES_SUFFIXES = {".jsonl", ".ndjson"}
 
 
 def stream_json_lines(path: Path, origin: str, zone: tzinfo) -> Iterator[RawArticle | BriefError]:
-    """A JSON Lines export of any size, read a line at a time: the 10 MB cap applies to each
-    record, and a bad record is an error for its line only."""
+    """A JSON Lines export of any size, read a line at a time."""
+    with path.open("rb") as stream:
+        yield from json_lines(stream, 1, origin, zone)
+
+
+def json_lines(
+    lines: Iterable[bytes], first_line: int, origin: str, zone: tzinfo
+) -> Iterator[RawArticle | BriefError]:
+    """Records of a JSON Lines export, or of a run of its lines starting at `first_line`: the
+    10 MB cap applies to each record, and a bad record is an error for its line only."""
     from brief.ingest.decode import MAX_BYTES
 
-    with path.open("rb") as stream:
-        for number, raw_line in enumerate(stream, start=1):
-            if len(raw_line) > MAX_BYTES:
-                yield BriefError(
-                    f"record too large ({len(raw_line) // 1024 // 1024} MB, the limit is 10 MB)",
-                    path=origin,
-                    line=number,
-                )
-                continue
-            if not raw_line.strip():
-                continue
-            try:
-                line = decode(raw_line, origin).strip()
-            except BriefError as error:
-                yield BriefError(error.message, path=origin, line=number, hint=error.hint)
-                continue
-            yield from _json_line(line, number, origin, zone)
+    for number, raw_line in enumerate(lines, start=first_line):
+        if len(raw_line) > MAX_BYTES:
+            yield BriefError(
+                f"record too large ({len(raw_line) // 1024 // 1024} MB, the limit is 10 MB)",
+                path=origin,
+                line=number,
+            )
+            continue
+        if not raw_line.strip():
+            continue
+        try:
+            line = decode(raw_line, origin).strip()
+        except BriefError as error:
+            yield BriefError(error.message, path=origin, line=number, hint=error.hint)
+            continue
+        yield from _json_line(line, number, origin, zone)
 
 
 def _json_line(line: str, number: int, origin: str, zone: tzinfo) -> Iterator[RawArticle | BriefError]:

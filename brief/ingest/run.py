@@ -1,29 +1,37 @@
-"""`brief ingest`: find the inputs, read, annotate and write each article; report every outcome."""
+"""`brief ingest`: find the inputs, read and annotate them on every core, write each brief
+here; report every outcome."""
 
 from __future__ import annotations
 
+import re
 import shutil
-import sys
 import time
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from brief.config import SiteConfig, load_config
 from brief.content.entities import read_entities_file
-from brief.errors import BriefError, excerpt
-from brief.ingest.annotate import Annotator
-from brief.ingest.entities import get_recognizer
+from brief.errors import BriefError
 from brief.ingest.entities.canonical import Catalogue
 from brief.ingest.inbox import PROCESSED, inbox_files, settled, stat_key
-from brief.ingest.model import Annotated, RawArticle
-from brief.ingest.readers import JSON_LINES_SUFFIXES, SUPPORTED, read_bytes, read_html, stream_json_lines
+from brief.ingest.inputs import expand, plan_units
+from brief.ingest.jobs import Cluster, InProcess, Job, LocalPool, Runner, chunks, resolve_backend, run_chunks
 from brief.ingest.tags import TagRule
 from brief.ingest.write import BriefStore
 from brief.lock import site_lock
-from brief.processes import exit_with_parent, workers_available
+from brief.processes import workers_available
 from brief.progress import Progress
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    date: datetime | None = None  # the publication time of articles that carry none
+    backend: str | None = None  # entity recogniser: rules, spacy, auto (default: site.yml's)
+    dry_run: bool = False
+    workers: int | None = None  # local processes (default: one per core; 1: this process alone)
+    cluster: str | None = None  # a Dask scheduler's address, or "local"
+    shared_fs: bool = False  # the cluster's workers read the inputs from their paths
 
 
 @dataclass
@@ -58,118 +66,26 @@ def load_catalogue(config: SiteConfig) -> Catalogue:
     return Catalogue.from_data(read_entities_file(config.root))
 
 
-def _sniff_suffix(data: bytes) -> str:
-    head = data[:2048].lstrip().lower()
-    if head.startswith((b"{", b"[")):
-        return ".json"
-    if b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head:
-        return ".xml"
-    if head.startswith((b"<!doctype html", b"<html")) or b"<body" in head or b"<head" in head:
-        return ".html"
-    return ".txt"
-
-
-def _fetch_page(url: str, config: SiteConfig) -> RawArticle:
-    """A page linked from a feed entry: a link found in content, never trusted with internal hosts."""
-    from brief.ingest.fetch import fetch
-
-    fetched = fetch(url, allow_internal=config.ingest.fetch_private)
-    return read_html(fetched.data, url, config.input_zone, url=fetched.url)
-
-
-def expand(items: list[str]) -> list[str]:
-    """Folders become the supported files in them, recursively; everything else stays."""
-    expanded: list[str] = []
-    for item in items:
-        path = Path(item)
-        if not item.startswith(("http://", "https://")) and path.is_dir():
-            expanded.extend(
-                str(p)
-                for p in sorted(path.rglob("*"))
-                if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SUPPORTED
-            )
-        else:
-            expanded.append(item)
-    return expanded
-
-
-def read_input(item: str, config: SiteConfig) -> Iterator[tuple[str, list[RawArticle | BriefError]]]:
-    """(origin, articles or errors) for each file the input names."""
-    if item == "-":
-        data = sys.stdin.buffer.read()
-        yield "-", _read(data, "<stdin>", _sniff_suffix(data), config)
-        return
-    if item.startswith(("http://", "https://")):
-        from brief.ingest.fetch import fetch
-
-        fetched = fetch(item, typed=True, allow_internal=config.ingest.fetch_private)
-        if (
-            fetched.content_type
-            in ("application/rss+xml", "application/atom+xml", "application/xml", "text/xml")
-            or _sniff_suffix(fetched.data) == ".xml"
-        ):
-            from brief.ingest.feeds import read_feed
-
-            yield (
-                item,
-                read_feed(fetched.data, item, config.input_zone, fetch=lambda u: _fetch_page(u, config)),
-            )
-        else:
-            yield item, [read_html(fetched.data, item, config.input_zone, url=fetched.url)]
-        return
-    path = Path(item)
-    if not path.exists():
-        raise BriefError("no such file or folder", path=item, hint="check the path, or pass an http(s) URL")
-    if path.suffix.lower() in JSON_LINES_SUFFIXES:
-        try:
-            yield item, list(stream_json_lines(path, item, config.input_zone))
-        except OSError as error:
-            raise BriefError(f"cannot read: {error.strerror}", path=item) from None
-        return
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise BriefError(f"cannot read: {error.strerror}", path=item) from None
-    suffix = path.suffix.lower() if path.suffix.lower() in SUPPORTED else _sniff_suffix(data)
-    yield item, _read(data, item, suffix, config)
-
-
-def _read(data: bytes, origin: str, suffix: str, config: SiteConfig) -> list[RawArticle | BriefError]:
-    if suffix in (".xml", ".rss", ".atom"):
-        from brief.ingest.feeds import read_feed
-
-        return read_feed(data, origin, config.input_zone, fetch=lambda u: _fetch_page(u, config))
-    return read_bytes(data, origin, suffix, config.input_zone)
-
-
 def ingest(
     root: Path,
     inputs: list[str] | None = None,
-    date: datetime | None = None,
-    backend: str | None = None,
-    dry_run: bool = False,
+    options: IngestOptions | None = None,
     progress: Progress | None = None,
     config: SiteConfig | None = None,
-    workers: int | None = None,
+    **settings: object,
 ) -> IngestReport:
-    """Ingest `inputs` (files, folders, URLs, `-`), or the inbox when there are none, reading
-    on `workers` processes (default: one per core; 1: this process alone)."""
+    """Ingest `inputs` (files, folders, URLs, `-`), or the inbox when there are none
+    (`settings` are IngestOptions' fields, for short)."""
+    options = options or IngestOptions(**settings)  # type: ignore[arg-type]
     config = config or load_config(root)
     with site_lock(config.root):
-        return _ingest(config, inputs, date, backend, dry_run, progress or Progress(quiet=True), workers)
+        return _ingest(config, inputs, options, progress or Progress(quiet=True))
 
 
 def _ingest(
-    config: SiteConfig,
-    inputs: list[str] | None,
-    date: datetime | None,
-    backend: str | None,
-    dry_run: bool,
-    progress: Progress,
-    workers: int | None = None,
+    config: SiteConfig, inputs: list[str] | None, options: IngestOptions, progress: Progress
 ) -> IngestReport:
     started = time.perf_counter()
-    settings = config.ingest
     from_inbox = not inputs
     report = IngestReport()
     if from_inbox:
@@ -180,166 +96,71 @@ def _ingest(
     if not items:
         report.seconds = time.perf_counter() - started
         return report
-    recognizer = get_recognizer(backend or settings.backend)
-    report.backend = recognizer.name
-    import re
-
-    annotator = Annotator(
-        recognizer=recognizer,
+    settings = config.ingest
+    job = Job(
+        config=config,
+        backend=resolve_backend(options.backend or settings.backend),
         catalogue=load_catalogue(config),
-        boilerplate=settings.boilerplate,
-        tag_rules=[
+        tag_rules=tuple(
             TagRule(r.tag, re.compile(r.keyword, re.I) if r.keyword else None, r.entity)
             for r in settings.tag_rules
-        ],
-        fallback_date=date,
+        ),
+        fallback_date=options.date,
+        verbose=progress.timings,
     )
-    store = BriefStore(config.briefs_dir, config.zone)
-    progress.step("ingesting", len(items))
+    report.backend = job.backend
     before = {item: stat_key(Path(item)) for item in items} if from_inbox else {}
-    verbose = progress.timings
-    # Reading and annotating run on every core; saving stays here, one file after another in
-    # the inputs' order, so that slugs, duplicates and outcomes are what one process gives.
-    for item, results in _read_all(items, config, annotator, verbose, workers):
-        file_failed = False
-        for result in results:
-            if isinstance(result, BriefError):
-                report.failed.append(result)
-                file_failed = True
-                continue
-            try:
-                outcome, path = store.save(result, dry_run=dry_run)
-            except BriefError as error:
-                report.failed.append(error)
-                file_failed = True
-                continue
-            report.outcomes[outcome].append(path)
-        if from_inbox and stat_key(Path(item)) != before[item]:
-            report.waiting.append(Path(item))  # written to while it was read: read it again next time
-        elif from_inbox and not file_failed and not dry_run:
-            _move_to_processed(Path(item), config)
-        progress.advance()
+    units = list(plan_units(items))
+    progress.step("ingesting", sum(unit.articles for unit in units))
+    store = BriefStore(config.briefs_dir, config.zone)
+    runner = _runner(options, len(units), job)
+    # Workers read and annotate; saving stays here, in the inputs' order, so that slugs,
+    # duplicates and outcomes are what one process gives.
+    failed_items: set[str] = set()
+    try:
+        # An inbox file is settled after its last unit (a JSON Lines file is several).
+        last_unit = {unit.item: index for index, unit in enumerate(units)}
+        results = run_chunks(job, chunks(units, runner.workers), runner)
+        pairs = ((u, r) for chunk, rs in results for u, r in zip(chunk, rs, strict=True))
+        for index, (unit, unit_results) in enumerate(pairs):
+            for result in unit_results:
+                if isinstance(result, BriefError):
+                    report.failed.append(result)
+                    failed_items.add(unit.item)
+                    continue
+                try:
+                    outcome, path = store.save(result, dry_run=options.dry_run)
+                except BriefError as error:
+                    report.failed.append(error)
+                    failed_items.add(unit.item)
+                    continue
+                report.outcomes[outcome].append(path)
+            if from_inbox and last_unit[unit.item] == index:
+                _settle_inbox_file(Path(unit.item), before, failed_items, options.dry_run, report, config)
+            progress.advance(unit.articles)
+    finally:
+        runner.close()
     progress.done()
     report.seconds = time.perf_counter() - started
     return report
 
 
-def read_and_annotate(
-    item: str, config: SiteConfig, annotator: Annotator, verbose: bool = False
-) -> list[Annotated | BriefError]:
-    """One input's articles, annotated, or the errors that stopped them; writes nothing."""
-    found: list[Annotated | BriefError] = []
-    try:
-        for _origin, results in read_input(item, config):
-            for result in results:
-                if isinstance(result, BriefError):
-                    found.append(result)
-                    continue
-                try:
-                    found.append(annotator(result))
-                except BriefError as error:
-                    found.append(error)
-    except BriefError as error:
-        if error.path is None:
-            error.path = item
-        found.append(error)
-    except Exception as error:  # a reader's own bug on hostile input: this file fails, not the run
-        found.append(
-            BriefError(
-                f"cannot be read: {type(error).__name__}: {excerpt(str(error))}",
-                path=item,
-                hint="run with -v for details, and report it if the file looks sound",
-            )
-        )
-        if verbose:
-            import traceback
-
-            traceback.print_exc()
-    return found
+def _runner(options: IngestOptions, units: int, job: Job) -> Runner:
+    workers = options.workers or workers_available()
+    if options.cluster:
+        return Cluster(options.cluster, workers, options.shared_fs)
+    if min(workers, units) <= 1:
+        return InProcess()
+    return LocalPool(min(workers, units), job)
 
 
-# What forked workers inherit: set just before a pool starts (the model is loaded once, in the
-# parent, and shared), never pickled.
-_JOB: tuple[SiteConfig, Annotator, bool] | None = None
-CHUNKS_PER_WORKER = 4
-
-
-def _read_chunk(items: list[str]) -> list[list[Annotated | BriefError]]:
-    assert _JOB is not None
-    config, annotator, verbose = _JOB
-    return [read_and_annotate(item, config, annotator, verbose) for item in items]
-
-
-def _read_all(
-    items: list[str], config: SiteConfig, annotator: Annotator, verbose: bool, workers: int | None
-) -> Iterator[tuple[str, list[Annotated | BriefError]]]:
-    """(item, its results) in the items' order: in this process, or on `workers` processes."""
-    workers = min(workers or workers_available(), len(items))
-    # Standard input is this process's own; read it here.
-    if workers <= 1 or "-" in items:
-        for item in items:
-            yield item, read_and_annotate(item, config, annotator, verbose)
-        return
-    size = max(1, len(items) // (workers * CHUNKS_PER_WORKER))
-    chunks = [items[start : start + size] for start in range(0, len(items), size)]
-    results = _run_chunks(chunks, config, annotator, verbose, workers)
-    for chunk, chunk_results in zip(chunks, results, strict=True):
-        yield from zip(chunk, chunk_results, strict=True)
-
-
-def _run_chunks(
-    chunks: list[list[str]], config: SiteConfig, annotator: Annotator, verbose: bool, workers: int
-) -> list[list[list[Annotated | BriefError]]]:
-    """Every chunk's results. When a worker dies (killed, out of memory) the pool breaks and
-    every chunk still in it fails with it; each of those runs once more in a pool of its own,
-    so that only a chunk whose worker dies again is reported, file by file, and the rest stand."""
-    done: dict[int, list[list[Annotated | BriefError]]] = {}
-    failed = _in_pool(chunks, range(len(chunks)), config, annotator, verbose, workers, done)
-    for index in failed:  # rare: one at a time, each alone
-        if _in_pool(chunks, [index], config, annotator, verbose, 1, done):
-            done[index] = [
-                [
-                    BriefError(
-                        "the process reading it died (killed or out of memory)",
-                        path=item,
-                        hint="ingest it again",
-                    )
-                ]
-                for item in chunks[index]
-            ]
-    return [done[index] for index in range(len(chunks))]
-
-
-def _in_pool(
-    chunks: list[list[str]],
-    indexes: Iterable[int],
-    config: SiteConfig,
-    annotator: Annotator,
-    verbose: bool,
-    workers: int,
-    done: dict[int, list[list[Annotated | BriefError]]],
-) -> list[int]:
-    """Run these chunks on a fresh pool of forked workers into `done`; the ones that failed."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    global _JOB
-    _JOB = (config, annotator, verbose)
-    failed = []
-    try:
-        with ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=exit_with_parent
-        ) as pool:
-            futures = {index: pool.submit(_read_chunk, chunks[index]) for index in indexes}
-            for index, future in futures.items():
-                try:
-                    done[index] = future.result()
-                except BrokenProcessPool:
-                    failed.append(index)
-    finally:
-        _JOB = None
-    return failed
+def _settle_inbox_file(
+    path: Path, before: dict, failed_items: set[str], dry_run: bool, report: IngestReport, config: SiteConfig
+) -> None:
+    if stat_key(path) != before[str(path)]:
+        report.waiting.append(path)  # written to while it was read: read it again next time
+    elif str(path) not in failed_items and not dry_run:
+        _move_to_processed(path, config)
 
 
 def _move_to_processed(path: Path, config: SiteConfig) -> None:

@@ -102,6 +102,20 @@ def atomic_write(path: Path, text: str) -> None:
 
 
 @dataclass
+class Prepared:
+    """An annotated article with what saving it needs that any process can work out: the
+    brief's text (as written when it duplicates nothing) and the sketch of its body."""
+
+    article: Annotated
+    text: str
+    sketch: frozenset[int]
+
+
+def prepare(article: Annotated) -> Prepared:
+    return Prepared(article, render(article), sketch("\n\n".join(article.paragraphs)))
+
+
+@dataclass
 class Known:
     path: Path
     raw_sha256: str | None
@@ -146,16 +160,17 @@ class BriefStore:
             self.by_url[known.url] = known
         self.by_slug[slug] = known
 
-    def save(self, article: Annotated, dry_run: bool = False) -> tuple[str, Path]:
+    def save(self, prepared: Prepared, dry_run: bool = False) -> tuple[str, Path]:
         """Write the brief; returns (outcome, path): written, duplicate, updated, unchanged or incoming.
 
         An article is known by its source: its canonical URL, else the hash of its raw input.
         Its headline only names the file, so a different article with a taken headline gets a
         free slug and never replaces the brief that has it."""
+        article = prepared.article
         raw_hash = article.raw.raw_sha256
         if raw_hash in self.by_raw:
             return "unchanged", self.by_raw[raw_hash].path
-        text = render(article)
+        text = prepared.text
         same = self.by_url.get(article.url) if article.url else None
         if same is not None:
             target = same.path
@@ -178,7 +193,7 @@ class BriefStore:
         path = folder / f"{slug}.md"
         # The same story told again (another outlet, a lightly edited copy) is kept, marked as
         # a duplicate: the site lists it under the first one as "also reported by".
-        body_sketch = sketch("\n\n".join(article.paragraphs))
+        body_sketch = prepared.sketch
         match = self.similar.most_similar(body_sketch)
         outcome = "written"
         if match is not None:

@@ -35,6 +35,8 @@ class Recognizer(Protocol):
 
     def analyse(self, text: str) -> Analysis: ...
 
+    def analyse_many(self, texts: list[str]) -> list[Analysis]: ...
+
 
 def available_backends() -> list[str]:
     """The backends that can run here: rules always, spaCy when it and its model are installed."""

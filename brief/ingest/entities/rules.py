@@ -45,6 +45,9 @@ class RuleRecognizer:
     def analyse(self, text: str) -> Analysis:
         return Analysis(self.mentions(text))
 
+    def analyse_many(self, texts: list[str]) -> list[Analysis]:
+        return [self.analyse(text) for text in texts]
+
     def mentions(self, text: str) -> list[Mention]:
         lists = _lists()
         lowercase_words = set(re.findall(r"(?<![\w’'])[a-z][a-z’'-]+", text))

@@ -57,8 +57,14 @@ class SpacyRecognizer:
         return self.analyse(text).mentions
 
     def analyse(self, text: str) -> Analysis:
-        doc = self.nlp(text)
-        return Analysis(self._mentions(doc, text), _nouns(doc) if doc.has_annotation("TAG") else None)
+        return self._analysis(self.nlp(text))
+
+    def analyse_many(self, texts: list[str]) -> list[Analysis]:
+        """`nlp.pipe`: the texts go through each component in batches (spaCy's own default size)."""
+        return [self._analysis(doc) for doc in self.nlp.pipe(texts)]
+
+    def _analysis(self, doc) -> Analysis:
+        return Analysis(self._mentions(doc, doc.text), _nouns(doc) if doc.has_annotation("TAG") else None)
 
     def _mentions(self, doc, text: str) -> list[Mention]:
         """The model's entities, cut to the name (no leading "the", no honorific) and without
