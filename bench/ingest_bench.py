@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -584,11 +585,15 @@ def scale_section(args) -> None:
         rows,
     )
     table("Reuters-21578 end to end: ingest, then build", ["step", "what", "seconds", "rate"], end_to_end)
+    parallel_section(args, whole=True)
 
 
-def parallel_section(args) -> None:
+def parallel_section(args, whole: bool = False) -> None:
     """Ingest on one worker and on every core, same inputs, same run: parallel efficiency
-    (speed-up / workers), and by Amdahl's law the serial fraction and the time on 16 cores."""
+    (speed-up / workers), the serial part (Amdahl's law from the two times, and as measured:
+    what only the parent does) and the time it predicts on 16 and 64 cores. Then the same
+    ingest through a local Dask cluster of as many workers: byte-identical briefs, and its
+    overhead against the local pool."""
     import json
 
     from brief.ingest.run import ingest
@@ -596,47 +601,63 @@ def parallel_section(args) -> None:
     from brief.scaffold import init_site
 
     cores = workers_available()
-    n = args.limit or 1000
-    rows = []
+    n = args.limit or (None if whole else 1000)
+    rows, cluster_rows = [], []
     with tempfile.TemporaryDirectory() as tmp:
         bbc = sorted((corpora.CORPORA / "bbc-news").rglob("*.txt"))[:n]
-        reuters_dir = Path(tmp) / "reuters-in"
-        reuters_dir.mkdir()
         records = list(corpora.reuters_records(n))
-        for start in range(0, len(records), 50):  # exports of 50 stories: chunks to share out
-            (reuters_dir / f"part-{start:05d}.jsonl").write_text(
-                "\n".join(json.dumps(r) for r in records[start : start + 50]) + "\n"
-            )
+        export = Path(tmp) / "reuters.jsonl"  # one export: brief shares it out in runs of lines
+        export.write_text("\n".join(json.dumps(r) for r in records) + "\n")
         corpora_inputs = {
             "bbc-news (text)": [str(p) for p in bbc],
-            "reuters21578 (JSON Lines)": [str(reuters_dir)],
+            "reuters21578 (JSON Lines)": [str(export)],
         }
         for backend in backends():
             for name, inputs in corpora_inputs.items():
-                times = {}
-                for workers in (1, cores):
-                    site = Path(tmp) / f"{backend}-{name[:6]}-{workers}"
+                times, serial_parts, trees = {}, {}, {}
+                runs = {"1": {"workers": 1}, str(cores): {"workers": cores}}
+                if cores > 1:
+                    runs["cluster"] = {"workers": cores, "cluster": "local"}
+                for run, settings in runs.items():
+                    site = Path(tmp) / f"{backend}-{name[:6]}-{run}"
                     init_site(site)
                     started = time.perf_counter()
-                    report = ingest(site, inputs, date=FALLBACK, backend=backend, workers=workers)
-                    times[workers] = time.perf_counter() - started
+                    report = ingest(site, inputs, date=FALLBACK, backend=backend, **settings)
+                    times[run] = time.perf_counter() - started
+                    serial_parts[run] = report.serial_seconds / times[run]
+                    trees[run] = _tree(site / "content" / "briefs")
                     articles = report.articles
-                speedup = times[1] / times[cores]
-                serial = (times[cores] / times[1] - 1 / cores) / (1 - 1 / cores) if cores > 1 else 1.0
+                    shutil.rmtree(site)
+                one, all_ = times["1"], times[str(cores)]
+                speedup = one / all_
+                serial = (all_ / one - 1 / cores) / (1 - 1 / cores) if cores > 1 else 1.0
                 serial = min(1.0, max(0.0, serial))  # timing noise can push it past either end
-                predicted = times[1] * (serial + (1 - serial) / 16)
                 rows.append(
                     [
                         backend,
                         name,
                         articles,
-                        f"{articles / times[1]:.0f}",
-                        f"{articles / times[cores]:.0f}",
+                        f"{articles / one:.0f}",
+                        f"{articles / all_:.0f}",
                         f"{speedup / cores:.2f}",
                         f"{serial:.2f}",
-                        f"{articles / predicted:.0f}",
+                        f"{serial_parts['1']:.2f}",
+                        f"{articles / (one * (serial + (1 - serial) / 16)):.0f}",
+                        f"{articles / (one * (serial + (1 - serial) / 64)):.0f}",
                     ]
                 )
+                if "cluster" in times:
+                    cluster_rows.append(
+                        [
+                            backend,
+                            name,
+                            articles,
+                            f"{all_:.1f}",
+                            f"{times['cluster']:.1f}",
+                            f"{times['cluster'] / all_ - 1:+.0%}",
+                            "yes" if trees["cluster"] == trees["1"] == trees[str(cores)] else "NO",
+                        ]
+                    )
     table(
         f"Ingest on 1 and {cores} workers (same run)",
         [
@@ -646,11 +667,30 @@ def parallel_section(args) -> None:
             "articles/s, 1",
             f"articles/s, {cores}",
             "efficiency",
-            "serial fraction",
+            "serial fraction (Amdahl)",
+            "serial part measured, 1",
             "predicted articles/s, 16",
+            "predicted, 64",
         ],
         rows,
     )
+    table(
+        f"The same ingest on a local Dask cluster of {cores} workers (`--cluster local`), same run",
+        [
+            "backend",
+            "corpus",
+            "articles",
+            f"local pool, {cores} (s)",
+            "cluster (s)",
+            "overhead",
+            "same briefs",
+        ],
+        cluster_rows,
+    )
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*.md"))}
 
 
 def speed_section(args) -> None:

@@ -198,3 +198,38 @@ def test_each_hostile_file_is_one_error_line_and_the_rest_is_ingested(tmp_path, 
     for name in ("a.xml", "b.xml", "c.json", "d.json"):
         assert sum(name in line for line in lines) == 1, (name, lines)
     assert len(list((tmp_path / "content" / "briefs").rglob("*.md"))) == 2  # good.txt and e.xml's entry
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    title=st.text(min_size=1, max_size=90),
+    summary=st.text(max_size=300),
+    slug_words=st.lists(
+        st.sampled_from(["2025", "yes", "null", "no", "1e3", "0x1f", "on", "a", "raw-sha256"]),
+        min_size=1,
+        max_size=30,
+    ),
+)
+def test_marking_a_rendered_brief_as_a_duplicate_is_rendering_it_so(title, summary, slug_words):
+    """The process that writes marks a worker's rendered brief `duplicate_of` without
+    rendering it again: the text must be exactly what rendering with the mark gives, whatever
+    the headline, the summary (YAML quoting, folding) or a slug YAML would read as a number."""
+    from brief.ingest.model import Annotated
+    from brief.ingest.write import as_duplicate, brief_slug, render
+
+    raw = RawArticle(origin="x", raw_sha256="ab" * 32, text="t")
+    article = Annotated(
+        raw=raw,
+        title=title,
+        paragraphs=["A paragraph of text.", "raw_sha256: not a key in the body"],
+        authors=[],
+        published=datetime(2025, 1, 1, tzinfo=UTC),
+        updated=None,
+        outlet=None,
+        url=None,
+        entities=[],
+        summary=summary,
+        tags=[],
+    )
+    slug = brief_slug("-".join(slug_words)) or "2025"
+    assert as_duplicate(render(article), slug) == render(article, duplicate_of=slug)

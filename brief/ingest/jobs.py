@@ -265,7 +265,7 @@ class Cluster:
     on one of its own); a chunk lost after that is reported file by file. Without a shared
     filesystem the inputs are read here and shipped with their chunk."""
 
-    def __init__(self, address: str, workers: int, shared_fs: bool, timeout: float = 30) -> None:
+    def __init__(self, address: str, workers: int, shared_fs: bool, timeout: float = 10) -> None:
         try:
             import dask
             from distributed import Client, LocalCluster

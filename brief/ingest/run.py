@@ -43,6 +43,10 @@ class IngestReport:
     # Inbox files still being written: left where they are, for the next run.
     waiting: list[Path] = field(default_factory=list)
     seconds: float = 0.0
+    # Of those, the work only this process does, one thing after another: planning the units,
+    # indexing the briefs on disk, deciding duplicates and slugs, writing. What more workers
+    # cannot shorten (Amdahl's serial part).
+    serial_seconds: float = 0.0
     backend: str = ""
 
     @property
@@ -110,10 +114,12 @@ def _ingest(
     )
     report.backend = job.backend
     before = {item: stat_key(Path(item)) for item in items} if from_inbox else {}
+    serial_started = time.perf_counter()
     units = list(plan_units(items))
-    progress.step("ingesting", sum(unit.articles for unit in units))
     store = BriefStore(config.briefs_dir, config.zone)
+    report.serial_seconds = time.perf_counter() - serial_started
     runner = _runner(options, len(units), job)
+    progress.step("ingesting", sum(unit.articles for unit in units))
     # Workers read and annotate; saving stays here, in the inputs' order, so that slugs,
     # duplicates and outcomes are what one process gives.
     failed_items: set[str] = set()
@@ -128,12 +134,15 @@ def _ingest(
                     report.failed.append(result)
                     failed_items.add(unit.item)
                     continue
+                saving = time.perf_counter()
                 try:
                     outcome, path = store.save(result, dry_run=options.dry_run)
                 except BriefError as error:
                     report.failed.append(error)
                     failed_items.add(unit.item)
                     continue
+                finally:
+                    report.serial_seconds += time.perf_counter() - saving
                 report.outcomes[outcome].append(path)
             if from_inbox and last_unit[unit.item] == index:
                 _settle_inbox_file(Path(unit.item), before, failed_items, options.dry_run, report, config)

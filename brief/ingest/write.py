@@ -76,6 +76,15 @@ def render(article: Annotated, duplicate_of: str | None = None) -> str:
     return with_hash(text)
 
 
+def as_duplicate(text: str, duplicate_of: str) -> str:
+    """A rendered brief's text marked `duplicate_of`, as `render` writes it: the key goes
+    just before `raw_sha256`, the only top-level key at the start of its line after it. Saves
+    the YAML dump again in the one process that writes."""
+    line = yaml.safe_dump({"duplicate_of": duplicate_of}, allow_unicode=True, width=100)
+    at = text.index("\nraw_sha256:") + 1
+    return with_hash(text[:at] + line + text[at:])
+
+
 def content_hash(text: str) -> str:
     return hashlib.sha256(HASH_LINE.sub("ingest_sha256:", text, count=1).encode("utf-8")).hexdigest()
 
@@ -197,7 +206,7 @@ class BriefStore:
         match = self.similar.most_similar(body_sketch)
         outcome = "written"
         if match is not None:
-            text = render(article, duplicate_of=match[0])
+            text = as_duplicate(text, match[0])
             outcome = "duplicate"
         else:
             self.similar.add(slug, body_sketch)
