@@ -293,3 +293,18 @@ def test_a_dask_worker_killed_mid_chunk_loses_at_most_its_chunk(tmp_path, dask_c
     else:
         assert [e.path for e in lost] == [str(fifo)] and "KilledWorker" in str(lost[0])
         assert len(tree(tmp_path / "site")) == len(tree(tmp_path / "one")) - 1
+
+
+def test_one_worker_is_this_process_alone(tmp_path, monkeypatch):
+    """`-j 1` starts no pool: everything runs in this process, as before there were workers."""
+    import brief.ingest.run as ingest_run
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a pool was started")
+
+    monkeypatch.setattr(ingest_run, "LocalPool", no_pool)
+    folder = inputs(tmp_path / "in")
+    report = ingest(site(tmp_path / "one"), [str(folder)], workers=1)
+    assert report.outcomes["written"]
+    with pytest.raises(AssertionError, match="a pool was started"):
+        ingest(site(tmp_path / "two"), [str(folder)], workers=2)

@@ -55,10 +55,9 @@ class Unit:
             return self
         return dataclasses.replace(self, data=data)
 
-    def describe(self) -> str:
-        if self.end is None:
-            return self.item
-        return f"{self.item}, lines {self.first_line}–{self.first_line + self.articles - 1}"
+    @property
+    def last_line(self) -> int:
+        return self.first_line + self.articles - 1
 
 
 def expand(items: list[str]) -> list[str]:

@@ -183,9 +183,9 @@ def _collect(
             results = [
                 [
                     BriefError(
-                        reason,
+                        reason if unit.end is None else f"{reason}, with lines up to {unit.last_line}",
                         path=unit.item,
-                        line=unit.first_line if unit.end else None,
+                        line=unit.first_line if unit.end is not None else None,
                         hint="ingest it again",
                     )
                 ]
