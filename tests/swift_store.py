@@ -109,13 +109,9 @@ def swift_s3() -> Iterator[str]:
             )
         endpoint = f"http://127.0.0.1:{ports['proxy']}"
         deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(endpoint + "/healthcheck", timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
+        # The proxy's health check passes before the storage servers listen: on a busy machine
+        # a first request then gets 503 ("Please reduce your request rate"). Wait for all.
+        while not (_listening(ports.values()) and _healthy(endpoint)):
             if time.monotonic() > deadline or any(p.poll() is not None for p in processes):
                 raise RuntimeError("Swift did not start")
             time.sleep(0.2)
@@ -129,3 +125,20 @@ def swift_s3() -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 process.kill()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _listening(ports) -> bool:
+    for port in ports:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        except OSError:
+            return False
+    return True
+
+
+def _healthy(endpoint: str) -> bool:
+    try:
+        with urllib.request.urlopen(endpoint + "/healthcheck", timeout=1) as response:
+            return response.status == 200
+    except OSError:
+        return False
