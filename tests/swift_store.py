@@ -33,9 +33,25 @@ def available() -> bool:
 
 
 def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free port below the kernel's ephemeral range. Swift's servers bind it seconds later
+    (after the rings are built): a port from the ephemeral range could be taken meanwhile by
+    any socket bound to port 0 (the Dask clusters of other tests open dozens), and a proxy
+    talking to someone else's memcached answers 400 and 503."""
+    import random
+
+    try:
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 32768
+    for _ in range(200):
+        port = random.randrange(10000, max(10001, low))
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port below the ephemeral range")
 
 
 @contextmanager

@@ -291,6 +291,10 @@ class Cluster:
                 import logging
                 import warnings
 
+                # The scheduler runs in this process: its closing chatter (workers leaving,
+                # streams closed) is no news to a user of `brief ingest`.
+                logging.getLogger("distributed").setLevel(logging.ERROR)
+
                 # The scheduler's own HTTP server takes port 8787 on 127.0.0.1, or another
                 # when that is taken (it warns): no dashboard is asked for.
                 with (
