@@ -27,6 +27,7 @@ LABELS = {
     "GPE": "places",
     "FAC": "places",
 }
+PIPE_BATCH = 16  # texts to a batch in nlp.pipe (see analyse_many)
 _LEADING = re.compile(r"^(?:the|a|an)\s+", re.I)
 
 
@@ -60,8 +61,11 @@ class SpacyRecognizer:
         return self._analysis(self.nlp(text))
 
     def analyse_many(self, texts: list[str]) -> list[Analysis]:
-        """`nlp.pipe`: the texts go through each component in batches (spaCy's own default size)."""
-        return [self._analysis(doc) for doc in self.nlp.pipe(texts)]
+        """`nlp.pipe`: the texts go through each component in batches. spaCy's default batch of
+        1,000 texts suits short ones; news articles run to thousands of words, and a batch pads
+        each to its longest. Measured on 300 CNN/DM validation articles, one core: one at a time
+        23.3 s; batches of 4, 16, 64, 256, 1,000: 22.0, 21.5, 23.0, 29.4, 31 s."""
+        return [self._analysis(doc) for doc in self.nlp.pipe(texts, batch_size=PIPE_BATCH)]
 
     def _analysis(self, doc) -> Analysis:
         return Analysis(self._mentions(doc, doc.text), _nouns(doc) if doc.has_annotation("TAG") else None)
