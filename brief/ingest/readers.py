@@ -575,12 +575,6 @@ def read_json(data: bytes, origin: str, zone: tzinfo) -> Iterator[RawArticle | B
 JSON_LINES_SUFFIXES = {".jsonl", ".ndjson"}
 
 
-def stream_json_lines(path: Path, origin: str, zone: tzinfo) -> Iterator[RawArticle | BriefError]:
-    """A JSON Lines export of any size, read a line at a time."""
-    with path.open("rb") as stream:
-        yield from json_lines(stream, 1, origin, zone)
-
-
 def json_lines(
     lines: Iterable[bytes], first_line: int, origin: str, zone: tzinfo
 ) -> Iterator[RawArticle | BriefError]:
