@@ -29,11 +29,45 @@ WEDNESDAY = date(2025, 3, 12)
         ("The plan dates from 2019.", "2019"),
         ("Results for the third quarter.", "2024-Q3"),
         ("The centre is now open.", "PRESENT_REF"),
+        ("In January, the board resigned.", "2025-01"),  # capitalised, and no "in" needed
+        ("Last Friday's vote was close.", "2025-03-07"),
+        ("The team left in July last year.", "2024-07"),
+        ("He was shot last Oct. 23 at home.", "2024-10-23"),
+        ("Shops close on Christmas Day.", "2024-12-25"),  # the nearest one
+        ("They met at Easter.", "2025-04-20"),
+        ("Turkeys sell before Thanksgiving.", "2024-11-28"),
+        ("Back in nineteen ninety-six it was new.", "1996"),
+        ("It was built in the nineties.", "199"),
+        ("Nothing like it since the 19th century.", "18"),
+        ("Fans met over the weekend.", "2025-W10-WE"),  # a Wednesday story: the weekend past
+        ("Sales rose this past spring.", "2024-SP"),
+        ("Rents will rise in the near future.", "FUTURE_REF"),
+        ("Prices fell in recent weeks.", "PAST_REF"),
+        ("Targets for the current fiscal year.", "2025"),
     ],
 )
 def test_dates_in_text_are_resolved_against_the_publication_day(text, value):
     found = find_dates(text, WEDNESDAY)
     assert [m.value for m in found] == [value], found
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        # A comparison a year back is with the period just named.
+        ("Profit rose in the third quarter from $5 million a year earlier.", ["2024-Q3", "2023-Q3"]),
+        ("Profit rose in the third quarter from the year-ago quarter.", ["2024-Q3", "2023-Q3"]),
+        ("Profit rose from a year ago.", ["2024"]),
+        # "that day", "the following year": the date named last, or none at all.
+        ("The ship sank on March 3. Crews searched the next day.", ["2025-03-03", "2025-03-04"]),
+        ("He moved in 2019 and married the following year.", ["2019", "2020"]),
+        ("She left that day.", []),
+        # Names and verbs that spell like months are not months.
+        ("Jan Kavan and May Lee will march on Saturday.", ["2025-03-08"]),
+    ],
+)
+def test_dates_named_by_reference_to_other_dates(text, values):
+    assert [m.value for m in find_dates(text, WEDNESDAY)] == values
 
 
 def test_a_date_expression_is_taken_once_and_numbers_are_not_years():

@@ -28,7 +28,7 @@ from brief.errors import BriefError
 from brief.model import Brief
 
 CACHE_DIR = ".brief-cache"
-FORMAT = 4  # bump when what is stored changes shape: an older cache is then ignored
+FORMAT = 5  # bump when what is stored changes shape or meaning (5: date rules): an older cache is ignored
 RACY_NS = 2_000_000_000  # FAT and some network file systems keep mtimes to 2 s
 BODY_SHARDS = 64
 UNSAVED = "unsaved-pages"  # output files being replaced in place, until the manifest is saved

@@ -6,6 +6,11 @@ follow TimeML (TIMEX3 `value`): 2011-03-03, 2011-03, 2011, 2011-W09, 2011-Q1, 20
 PRESENT_REF, PAST_REF, FUTURE_REF. Rules, not a model: each says what a reader of any news
 article would take the words to mean (`bench/stories_bench.py` measures them on TimeBank).
 
+A few expressions are read against the date the text named just before them, as a reader
+does: "the following year", "that day", and "a year earlier" after a quarter (a comparison
+with the same quarter). Holidays that fall on one day a year ("Thanksgiving", "Easter") are
+resolved like a month and day without a year.
+
 dateparser (measured beside these rules in the bench) parses a date string well but does not
 find expressions in running text, and resolves "Friday" forward, where news means the last one.
 """
@@ -13,7 +18,8 @@ find expressions in running text, and resolves "Friday" forward, where news mean
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 MONTHS = {
@@ -47,6 +53,75 @@ NUMBERS = {
 }  # fmt: skip
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 
+
+def _easter(year: int) -> date:
+    """Western Easter Sunday (the anonymous Gregorian computus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    el = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * el) // 451
+    month, day = divmod(h + el - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
+    """The nth (1-based; -1 for the last) given weekday of a month."""
+    if n > 0:
+        first = date(year, month, 1)
+        return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+    last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    return last - timedelta(days=(last.weekday() - weekday) % 7)
+
+
+# Holidays that name one day each year (those of the US, where most English news is dated by
+# them, and the fixed ones everyone keeps), as a function of the year.
+HOLIDAYS: dict[str, Callable[[int], date]] = {
+    "New Year's Day": lambda y: date(y, 1, 1),
+    "New Year's Eve": lambda y: date(y, 12, 31),
+    "Martin Luther King Day": lambda y: _nth_weekday(y, 1, 0, 3),
+    "Valentine's Day": lambda y: date(y, 2, 14),
+    "Good Friday": lambda y: _easter(y) - timedelta(days=2),
+    "Easter Sunday": _easter,
+    "Easter": _easter,
+    "Memorial Day": lambda y: _nth_weekday(y, 5, 0, -1),
+    "Independence Day": lambda y: date(y, 7, 4),
+    "Fourth of July": lambda y: date(y, 7, 4),
+    "Labor Day": lambda y: _nth_weekday(y, 9, 0, 1),
+    "Halloween": lambda y: date(y, 10, 31),
+    "Election Day": lambda y: _nth_weekday(y, 11, 0, 1) + timedelta(days=1),
+    "Veterans Day": lambda y: date(y, 11, 11),
+    "Thanksgiving Day": lambda y: _nth_weekday(y, 11, 3, 4),
+    "Thanksgiving": lambda y: _nth_weekday(y, 11, 3, 4),
+    "Christmas Eve": lambda y: date(y, 12, 24),
+    "Christmas Day": lambda y: date(y, 12, 25),
+    "Christmas": lambda y: date(y, 12, 25),
+    "Boxing Day": lambda y: date(y, 12, 26),
+}
+_UNITS = tuple("one two three four five six seven eight nine".split())
+_TEENS = tuple("ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split())
+_TENS = tuple("twenty thirty forty fifty sixty seventy eighty ninety".split())
+_NUMBER_WORDS = (
+    {word: n for n, word in enumerate(_UNITS, 1)}
+    | {word: n for n, word in enumerate(_TEENS, 10)}
+    | {word: 10 * n for n, word in enumerate(_TENS, 2)}
+)
+# Years as broadcast transcripts spell them: "nineteen ninety-six", "two thousand and one".
+_SPELLED_YEAR = (
+    rf"(?:nineteen|eighteen) (?:(?:{'|'.join(_TENS)})(?:[- ](?:{'|'.join(_UNITS)}))?|{'|'.join(_TEENS)})"
+    rf"|two thousand(?:(?: and)? (?:{'|'.join(_UNITS + _TEENS)}))?"
+)
+
+
+def _spelled_year(text: str) -> int:
+    words = [word for word in text.lower().replace("-", " ").split() if word != "and"]
+    if words[:2] == ["two", "thousand"]:
+        return 2000 + sum(_NUMBER_WORDS[word] for word in words[2:])
+    return (1900 if words[0] == "nineteen" else 1800) + sum(_NUMBER_WORDS[word] for word in words[1:])
+
+
 _MONTH_NAMES = sorted(MONTHS, key=len, reverse=True)  # the longest first: "Sept" before "Sep"
 _MONTH = (
     "(?P<month>"
@@ -59,7 +134,7 @@ _YEAR = r"(?P<year>1[89]\d\d|20\d\d)"
 _NUMBER = r"(?P<count>\d+|a few|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several)"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"\b(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)\b")),
-    ("month_day", re.compile(rf"\b{_MONTH} {_DAY}\b(?:,? {_YEAR}\b)?")),
+    ("month_day", re.compile(rf"\b(?:(?P<which>(?i:last|next)) )?{_MONTH} {_DAY}\b(?:,? {_YEAR}\b)?")),
     ("day_month", re.compile(rf"\b{_DAY} (?:of )?{_MONTH}(?:,? {_YEAR}\b)?")),
     ("month_year", re.compile(rf"\b{_MONTH},? (?:of )?{_YEAR}\b")),
     (
@@ -70,7 +145,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "weekday",
-        re.compile(rf"\b(?:(?P<which>last|next|this|on|early|late) )?{_WEEKDAY}\b"),
+        re.compile(rf"\b(?:(?P<which>(?i:last|next|this|on|early|late)) )?{_WEEKDAY}\b"),
     ),
     (
         "ago",
@@ -79,17 +154,41 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
+        "that_unit",
+        re.compile(
+            r"\b(?:(?:earlier |later )?(?:that|the same|that same) (?P<unit>day|month|year)"
+            r"|the (?P<relation>following|next|previous|preceding) (?P<next_unit>day|morning|month|year))\b",
+            re.I,
+        ),
+    ),
+    (
+        "year_earlier",
+        re.compile(r"\b(?:the )?(?:comparable |same )?year-(?:earlier|ago)\b(?: quarter| period)?", re.I),
+    ),
+    (
         "season",
         re.compile(
-            r"\b(?P<which>last|this|next|early|late) (?P<season>spring|summer|fall|autumn|winter)\b", re.I
+            r"\b(?P<which>last|this past|this|next|early|late) "
+            r"(?P<season>spring|summer|fall|autumn|winter)\b",
+            re.I,
         ),
     ),
     ("recent_quarter", re.compile(r"\bthe (?:latest |most recent |recent |just-ended |)quarter\b", re.I)),
     ("decade", re.compile(r"\b(?:the )?(?P<decade>1[89]\d0|20\d0)s\b")),
+    ("decade_word", re.compile(rf"\bthe (?P<tens>{'|'.join(t[:-1] for t in _TENS)})ies\b", re.I)),
+    ("century", re.compile(r"\b(?:the )?(?P<century>1\d|20|21|[1-9])(?:st|nd|rd|th)[ -]century\b", re.I)),
+    (
+        "month_alone",
+        re.compile(
+            rf"\b(?:(?P<which>(?i:in|last|this|next|early|late|mid-|since|until|by|through|during)) ?)?"
+            rf"{_MONTH}\b(?! \d)(?:,? (?:of )?(?P<year_word>(?i:last|this|next)) year\b)?"
+        ),
+    ),
     (
         "period",
         re.compile(
-            r"\b(?P<which>last|this|next|past|coming|previous) (?P<unit>week|month|year|quarter)\b", re.I
+            r"\b(?P<which>last|this past|this|next|past|coming|previous) (?P<unit>week|month|year|quarter)\b",
+            re.I,
         ),
     ),
     (
@@ -101,11 +200,16 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("fiscal", re.compile(rf"\bfiscal(?: year)? {_YEAR}\b", re.I)),
     (
-        "month_alone",
+        "holiday",
         re.compile(
-            rf"\b(?P<which>in|last|this|next|early|late|mid-|since|until|by|through|during) ?{_MONTH}"
-            r"\b(?! \d)"
+            rf"\b(?:(?P<which>(?i:last|next|this)) )?(?P<holiday>{'|'.join(HOLIDAYS)})\b(?! week)(?:'s)?"
         ),
+    ),
+    ("spelled_year", re.compile(rf"\b(?:the year )?(?P<spelled>(?i:{_SPELLED_YEAR}))\b")),
+    ("weekend", re.compile(r"\b(?P<which>this|last|next|the) weekend\b", re.I)),
+    (
+        "current",
+        re.compile(r"\b(?:the )?current (?:fiscal |calendar )?(?P<unit>year|quarter|month|week)\b", re.I),
     ),
     (
         "year",
@@ -114,8 +218,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # The adjectives ("current", "recent", "future") name a time less often than they qualify a
     # noun ("current account", "future plans"): only the adverbs and phrases are taken.
     ("present", re.compile(r"\b(?:now|currently|at present|these days|nowadays)\b", re.I)),
-    ("past", re.compile(r"\b(?:recently|in the past|formerly)\b", re.I)),
-    ("future", re.compile(r"\bin the future\b", re.I)),
+    (
+        "past",
+        re.compile(r"\b(?:recently|in the past|formerly|(?:in )?recent (?:days|weeks|months|years))\b", re.I),
+    ),
+    ("future", re.compile(r"\bthe (?:near |distant )?future\b", re.I)),
 ]
 
 
@@ -171,6 +278,11 @@ def _resolve(kind: str, m: re.Match[str], anchor: date) -> str | None:
     if kind in ("month_day", "day_month"):
         month, day = _month_number(groups["month"]), int(groups["day"])
         year = int(groups["year"]) if groups.get("year") else _nearest_year(month, day, anchor)
+        which = (groups.get("which") or "").lower()
+        if which == "last" and not groups.get("year"):  # "last Oct. 23": the one before the story
+            year = anchor.year - (1 if (month, day) >= (anchor.month, anchor.day) else 0)
+        elif which == "next" and not groups.get("year"):
+            year = anchor.year + (1 if (month, day) <= (anchor.month, anchor.day) else 0)
         try:
             return date(year, month, day).isoformat()
         except ValueError:
@@ -204,10 +316,14 @@ def _resolve(kind: str, m: re.Match[str], anchor: date) -> str | None:
         if unit == "decade":
             return f"{anchor.year + sign * 10 * count:04d}"[:3]
         return f"{anchor.year + sign * count:04d}"
+    if kind == "that_unit":
+        return "REF"  # resolved against the date the text named last, in find_dates
+    if kind == "year_earlier":
+        return f"{anchor.year - 1:04d}"
     if kind == "season":
         which, season = groups["which"].lower(), groups["season"].lower()
         code = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}[season]
-        shift = {"last": -1, "next": 1}.get(which, 0)
+        shift = {"last": -1, "this past": -1, "next": 1}.get(which, 0)
         return f"{anchor.year + shift:04d}-{code}"
     if kind == "recent_quarter":
         # The quarter a story reports on is the last one to have ended a month before it.
@@ -215,9 +331,17 @@ def _resolve(kind: str, m: re.Match[str], anchor: date) -> str | None:
         return f"{index // 4:04d}-Q{index % 4 + 1}"
     if kind == "decade":
         return groups["decade"][:3]
+    if kind == "decade_word":  # "the nineties": of the century the story is in, or the last one
+        tens = _TENS.index(groups["tens"].lower() + "y") + 2
+        century = anchor.year // 100 - (1 if tens * 10 > anchor.year % 100 else 0)
+        return f"{century:02d}{tens}"
+    if kind == "century":
+        return f"{int(groups['century']) - 1:02d}"
     if kind == "period":
         which, unit = groups["which"].lower(), groups["unit"].lower()
-        shift = {"last": -1, "past": -1, "previous": -1, "this": 0, "next": 1, "coming": 1}[which]
+        shift = {"last": -1, "this past": -1, "past": -1, "previous": -1, "this": 0, "next": 1, "coming": 1}[
+            which
+        ]
         if unit == "week":
             return _week(anchor + timedelta(weeks=shift))
         if unit == "month":
@@ -237,8 +361,10 @@ def _resolve(kind: str, m: re.Match[str], anchor: date) -> str | None:
         return f"{int(groups['year']):04d}"  # TimeML gives a fiscal year as the year
     if kind == "month_alone":
         month = _month_number(groups["month"])
-        which = groups["which"].lower()
-        if which == "last":
+        which = (groups["which"] or "").lower()
+        if groups["year_word"]:
+            year = anchor.year + {"last": -1, "this": 0, "next": 1}[groups["year_word"].lower()]
+        elif which == "last":
             year = anchor.year - (1 if month >= anchor.month else 0)
         elif which == "next":
             year = anchor.year + (1 if month <= anchor.month else 0)
@@ -249,10 +375,38 @@ def _resolve(kind: str, m: re.Match[str], anchor: date) -> str | None:
         return f"{year:04d}-{month:02d}"
     if kind == "year":
         return f"{int(groups['year']):04d}"
+    if kind == "holiday":
+        holiday, which = HOLIDAYS[groups["holiday"]], (groups["which"] or "").lower()
+        shift = {"last": -1, "next": 1}.get(which)
+        if shift is None:  # the nearest one, as for a month and day without a year
+            return min(
+                (holiday(anchor.year + k) for k in (-1, 0, 1)), key=lambda d: abs((d - anchor).days)
+            ).isoformat()
+        day = holiday(anchor.year)
+        if (day - anchor).days * shift <= 0:
+            day = holiday(anchor.year + shift)
+        return day.isoformat()
+    if kind == "spelled_year":
+        return f"{_spelled_year(groups['spelled']):04d}"
+    if kind == "weekend":
+        which = groups["which"].lower()
+        # "the weekend" in a story from Monday to Wednesday is the one just past.
+        shift = {"last": -1, "next": 1, "this": 0}.get(which, -1 if anchor.weekday() < 3 else 0)
+        return _week(anchor + timedelta(weeks=shift)) + "-WE"
+    if kind == "current":
+        unit = groups["unit"].lower()
+        if unit == "year":
+            return f"{anchor.year:04d}"
+        if unit == "quarter":
+            return f"{anchor.year:04d}-Q{(anchor.month - 1) // 3 + 1}"
+        if unit == "month":
+            return f"{anchor.year:04d}-{anchor.month:02d}"
+        return _week(anchor)
     return {"present": "PRESENT_REF", "past": "PAST_REF", "future": "FUTURE_REF"}[kind]
 
 
 _MONTH_WORDS = frozenset(MONTHS)
+_WORDS = re.compile(r"[a-z]+")
 # Each pattern runs only on text holding one of its words (or a digit): most sentences name no
 # date, and twenty patterns on every sentence of 10,000 briefs took 23 s.
 _NEEDS: dict[str, frozenset[str] | None] = {
@@ -263,23 +417,41 @@ _NEEDS: dict[str, frozenset[str] | None] = {
     "relative_day": frozenset({"today", "tonight", "yesterday", "tomorrow", "this"}),
     "weekday": frozenset(WEEKDAYS),
     "ago": frozenset({"ago", "earlier", "before", "later"}),
+    "that_unit": frozenset({"that", "same", "following", "next", "previous", "preceding"}),
+    "year_earlier": frozenset({"earlier", "ago"}),
     "season": frozenset({"spring", "summer", "fall", "autumn", "winter"}),
     "recent_quarter": frozenset({"quarter"}),
     "decade": None,
+    "decade_word": frozenset(t[:-1] + "ies" for t in _TENS),
+    "century": frozenset({"century"}),
     "period": frozenset({"last", "this", "next", "past", "coming", "previous"}),
     "quarter": frozenset({"quarter"}),
     "fiscal": frozenset({"fiscal"}),
     "month_alone": _MONTH_WORDS,
     "year": None,
+    "holiday": frozenset(w for name in HOLIDAYS for w in _WORDS.findall(name.lower())[-1:]),
+    "spelled_year": frozenset({"nineteen", "eighteen", "thousand"}),
+    "weekend": frozenset({"weekend"}),
+    "current": frozenset({"current"}),
     "present": frozenset({"now", "currently", "present", "days", "nowadays"}),
-    "past": frozenset({"recently", "past", "formerly"}),
+    "past": frozenset({"recently", "past", "formerly", "recent"}),
     "future": frozenset({"future"}),
 }
-_WORDS = re.compile(r"[a-z]+")
 _DIGIT = re.compile(r"\d")
 
 # Words kept out of the expression a match names ("in 2011" names 2011).
 _LEAD = re.compile(r"^(?:in|on|since|by|during|until|before|after|of|for|from|through) ", re.I)
+
+
+def _verb_not_month(m: re.Match[str]) -> bool:
+    """ "May" and "March" are words before they are months ("prices may fall", "a march on the
+    capital"): alone they name a month only after "in", "last", "since" and the like."""
+    which = (m.group("which") or "").lower()
+    if not which and len(m.group("month")) == 3:
+        return True  # "Jan", "Dec": names and initials as often as months, without the dot
+    if m.group("month") in ("May", "March"):
+        return not (which or m.group("year_word")) or (m.group("month") == "May" and which in ("by", "this"))
+    return False
 
 
 def find_dates(text: str, anchor: date) -> list[DateMention]:
@@ -287,6 +459,8 @@ def find_dates(text: str, anchor: date) -> list[DateMention]:
     claims a span keeps it), each resolved against `anchor`."""
     taken: list[tuple[int, int]] = []
     found: list[DateMention] = []
+    referring: dict[int, tuple[str, int]] = {}  # start → (unit, step) of "the following year"
+    years_back: dict[int, int] = {}  # start → years, of the mentions counted back from another
     words = set(_WORDS.findall(text.lower()))
     digits = _DIGIT.search(text) is not None
     for kind, pattern in _PATTERNS:
@@ -297,8 +471,8 @@ def find_dates(text: str, anchor: date) -> list[DateMention]:
             start, end = m.span()
             if any(start < e and s < end for s, e in taken):
                 continue
-            if kind == "month_alone" and m.group("month") == "May" and m.group("which") in ("by", "this"):
-                continue  # "this May" is fine, but "by May" is rarer than the verb: keep the rule simple
+            if kind == "month_alone" and _verb_not_month(m):
+                continue
             value = _resolve(kind, m, anchor)
             if value is None:
                 continue
@@ -309,5 +483,43 @@ def find_dates(text: str, anchor: date) -> list[DateMention]:
                 phrase = phrase[lead.end() :]
             taken.append((m.start(), end))
             found.append(DateMention(start, end, phrase, value))
+            if kind == "that_unit":
+                relation = (m.group("relation") or "").lower()
+                step = {"following": 1, "next": 1, "previous": -1, "preceding": -1}.get(relation, 0)
+                referring[start] = ((m.group("unit") or m.group("next_unit")).lower(), step)
+            if kind == "year_earlier" or (kind == "ago" and m.group("unit").lower() == "year"):
+                years_back[start] = 1 if kind == "year_earlier" else _ago_years(m)
     found.sort(key=lambda mention: mention.start)
-    return found
+    # "Profit rose in the third quarter from a year earlier": a comparison a year back is with
+    # the same period, the one the text has just named, when that is a quarter.
+    # "that day", "the following year": the date the text named last, or no date at all.
+    for index, mention in enumerate(found):
+        back = years_back.get(mention.start)
+        previous = found[index - 1].value if index else ""
+        if back and _QUARTER_VALUE.fullmatch(previous):
+            found[index] = replace(mention, value=f"{int(previous[:4]) - back:04d}{previous[4:]}")
+        elif mention.start in referring:
+            found[index] = replace(mention, value=_from_reference(previous, *referring[mention.start]) or "")
+    return [mention for mention in found if mention.value]
+
+
+def _from_reference(previous: str, unit: str, step: int) -> str | None:
+    """The day, month or year `step` units from the date `previous` names, when it names one."""
+    if unit in ("day", "morning") and len(previous) == 10 and previous[4] == "-":
+        return (date.fromisoformat(previous) + timedelta(days=step)).isoformat()
+    if unit == "month" and len(previous) >= 7 and previous[4] == "-" and previous[5:7].isdigit():
+        year, month = _shift_month(date(int(previous[:4]), int(previous[5:7]), 1), step)
+        return f"{year:04d}-{month:02d}"
+    if unit == "year" and previous[:4].isdigit():
+        return f"{int(previous[:4]) + step:04d}"
+    return None  # weeks are left out: a week after a day is no ISO week the text means
+
+
+_QUARTER_VALUE = re.compile(r"\d{4}-Q[1-4]")
+
+
+def _ago_years(m: re.Match[str]) -> int:
+    """How many years "a year ago", "two years later" reach: negative when later."""
+    count_text = m.group("count").lower()
+    count = int(count_text) if count_text.isdigit() else NUMBERS[count_text]
+    return -count if m.group("dir").lower() == "later" else count
