@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -34,7 +36,7 @@ BRIEF = [sys.executable, "-m", "brief"]
 
 
 def run(command: list[str], cwd: Path) -> tuple[float, float, str]:
-    """(seconds, peak MB of this child alone, last line of output)."""
+    """(seconds, peak MB of this child alone, its output)."""
     started = time.perf_counter()
     with tempfile.TemporaryFile("w+") as output:
         child = subprocess.Popen(command, cwd=cwd, stdout=output, stderr=subprocess.STDOUT, text=True)
@@ -45,8 +47,20 @@ def run(command: list[str], cwd: Path) -> tuple[float, float, str]:
         text = output.read()
     if child.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{text[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024, text
+
+
+def last_line(text: str) -> str:
     lines = text.strip().splitlines()
-    return seconds, usage.ru_maxrss / 1024, lines[-1] if lines else ""
+    return lines[-1] if lines else ""
+
+
+def step_seconds(text: str, step: str) -> str:
+    """The time `brief build -v` gives for one of its steps."""
+    for line in text.splitlines():
+        if line.strip().startswith(f"{step}: "):
+            return line.split(": ")[1].removesuffix(" s")
+    return "?"
 
 
 def count_files(folder: Path, suffix: str = "") -> int:
@@ -154,19 +168,47 @@ def brief_steps(site: Path) -> list[list[object]]:
         len(list((site / "content" / "briefs").rglob("*.md"))) // 4
     ]
     other.write_text(other.read_text(encoding="utf-8") + "\nAnother closing paragraph.\n", encoding="utf-8")
-    seconds, peak, line = run([*BRIEF, "build", "--site", str(site)], site)
+    seconds, peak, output = run([*BRIEF, "build", "--site", str(site)], site)
     step = "one brief's body edited, site's own brief.html"
-    rows.append(["brief", step, line.split(" in ")[0][:40], f"{seconds:.2f}", f"{peak:.0f}", ""])
+    rows.append(["brief", step, last_line(output).split(" in ")[0][:40], f"{seconds:.2f}", f"{peak:.0f}", ""])
     template.unlink()
     # Stories on: the synthetic archive's small vocabulary makes one story of nearly every brief,
     # the worst case for a story's page and timeline.
     config = site / "site.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("stories: false", "stories: true"))
-    seconds, peak, _ = run([*BRIEF, "build", "--site", str(site), "-q", "--clean"], site)
-    rows.append(["brief", "cold build with stories", "", f"{seconds:.2f}", f"{peak:.0f}", ""])
+    seconds, peak, output = run([*BRIEF, "build", "--site", str(site), "-v", "--clean"], site)
+    threading = step_seconds(output, "threading stories")
+    rows.append(
+        ["brief", "cold build with stories", "", f"{seconds:.2f}", f"{peak:.0f}", f"stories {threading} s"]
+    )
+    # A new brief, newer than all (as news arrives): threading resumes and decides it alone.
+    # One older than all is there for contrast: every brief after it is decided again.
+    briefs = sorted((site / "content" / "briefs").rglob("*.md"))
+    newest = max(
+        re.search(r"^date: '?([^'\n]+)", p.read_text(encoding="utf-8"), re.M).group(1) for p in briefs
+    )
+    moment = datetime.fromisoformat(newest)
+    for name, when in (("newest", moment + timedelta(hours=1)), ("oldest", datetime(2000, 1, 1, tzinfo=UTC))):
+        added = briefs[0].with_name(f"story-{name}.md")
+        added.write_text(
+            re.sub(
+                r"^date: .*$",
+                f"date: '{when.isoformat()}'",
+                briefs[0].read_text(encoding="utf-8"),
+                count=1,
+                flags=re.M,
+            ),
+            encoding="utf-8",
+        )
+        seconds, peak, output = run([*BRIEF, "build", "--site", str(site), "-v"], site)
+        threading = step_seconds(output, "threading stories")
+        step = f"one brief added, {'newer' if name == 'newest' else 'older'} than all, stories on"
+        rows.append(["brief", step, "", f"{seconds:.2f}", f"{peak:.0f}", f"stories {threading} s"])
+    for name in ("newest", "oldest"):
+        briefs[0].with_name(f"story-{name}.md").unlink()
     config.write_text(config.read_text(encoding="utf-8").replace("stories: true", "stories: false"))
-    _, peak, line = run([sys.executable, "-c", WARM_EDIT, str(site)], site)
-    median, written = line.split()
+    _, peak, output = run([sys.executable, "-c", WARM_EDIT, str(site)], site)
+    median, written = last_line(output).split()
     step = "one brief's text edited (median of 5)"
     rows.append(["brief serve", step, f"{written} rewritten", median, f"{peak:.0f}", ""])
     return rows

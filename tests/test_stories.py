@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from brief.errors import BriefError
 from brief.site.dates import find_dates
+from brief.site.stories import BriefText, thread
 from tests.conftest import brief_text
 from tests.test_build_behaviour import snapshot
 
@@ -197,6 +201,64 @@ def test_incremental_builds_with_stories_match_a_clean_build(site, tmp_path):
     path.write_text(path.read_text() + "\nOn Tuesday Ofwat fined Harwick Water.\n")  # a new key date
     site.build()
     assert snapshot(site.out) == clean_build_of(site.root, tmp_path)
+
+
+def _threading_input(briefs: list[tuple[int, list[str]]]) -> tuple[list, dict[str, BriefText]]:
+    """Pages and texts for `thread`: (day, terms) per brief, slugs b00, b01... in that order."""
+    start = datetime(2025, 1, 1, 9, tzinfo=UTC)
+    pages, texts = [], {}
+    for n, (day, terms) in enumerate(briefs):
+        slug = f"b{n:02d}"
+        pages.append(SimpleNamespace(brief=SimpleNamespace(slug=slug, date=start + timedelta(days=day))))
+        counted = tuple(sorted((term, 1) for term in set(terms)))
+        texts[slug] = BriefText(counted, (), repr(counted))
+    return pages, texts
+
+
+def _slugs(threads: list) -> list[list[str]]:
+    return [[page.brief.slug for page in members] for members in threads]
+
+
+TERMS = st.lists(
+    st.sampled_from(["@eagle", "@finland", "#cable", "#water", "anchor", "tanker", "ban"]), max_size=5
+)
+
+
+@given(st.lists(st.tuples(st.integers(0, 90), TERMS), min_size=1, max_size=25), st.data())
+@settings(max_examples=150, deadline=None)
+def test_threading_never_moves_a_brief_for_later_ones_and_resumes_as_if_fresh(briefs, data):
+    pages, texts = _threading_input(briefs)
+    fresh, _ = thread(pages, texts)
+    ordered = sorted(pages, key=lambda p: (p.brief.date, p.brief.slug))
+    cut = data.draw(st.integers(0, len(ordered)))
+    earlier = ordered[:cut]
+    before, state = thread(earlier, texts)
+    # The stories of the earlier briefs are those of all the briefs, less the later ones.
+    kept = {p.brief.slug for p in earlier}
+    assert _slugs(before) == [m for m in ([s for s in t if s in kept] for t in _slugs(fresh)) if m]
+    resumed, state = thread(pages, texts, state)
+    assert _slugs(resumed) == _slugs(fresh) and len(state.seen) == len(pages)
+
+
+def test_a_build_threads_only_the_briefs_after_those_it_threaded_before(site, monkeypatch):
+    from brief.site import stories
+
+    decided: list[str] = []
+    add = stories.Threading.add
+    monkeypatch.setattr(
+        stories.Threading, "add", lambda self, slug, *a: (decided.append(slug), add(self, slug, *a))
+    )
+    story_site(site)
+    site.build()
+    assert len(decided) == 6
+    decided.clear()
+    site.brief("cable-8.md", cable_brief(8, "2025-03-30", "Yle"))  # the newest: one decision
+    site.build()
+    assert decided == ["cable-8"] and len(stories_json(site)[0]["briefs"]) == 4
+    decided.clear()
+    site.brief("cable-5.md", cable_brief(5, "2025-03-02", "Yle"))  # older than all: all again
+    site.build()
+    assert len(decided) == 8
 
 
 def test_stories_false_in_site_yml_builds_none(site):

@@ -12,7 +12,7 @@ from brief.config import SiteConfig
 from brief.content.entities import entity_kinds, read_entities_file
 from brief.content.load import load_briefs, relative
 from brief.progress import Progress
-from brief.site.model import Site, build_site
+from brief.site.model import Site, add_stories, build_site
 from brief.site.stories import read_stories_file, story_text_key
 
 
@@ -43,4 +43,8 @@ def load_site(
     published = [b for b in briefs if drafts or not b.draft]
     progress.step("relating briefs, tags and entities")
     listed = entity_kinds(read_entities_file(config.root))
-    return build_site(config, published, cache.memo, listed, read_stories_file(config.root))
+    site = build_site(config, published, cache.memo, listed)
+    if config.stories:
+        progress.step("threading stories")
+    add_stories(site, cache.memo, read_stories_file(config.root))
+    return site

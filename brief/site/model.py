@@ -14,7 +14,7 @@ from brief.clocks import on_clock
 from brief.config import SiteConfig
 from brief.model import ENTITY_KIND_SINGULAR, ENTITY_KINDS, Brief, EntityRef
 from brief.site.related import related_briefs
-from brief.site.stories import BriefText, Story, brief_text, build_stories, story_text_key
+from brief.site.stories import BriefText, Story, StoryMemo, brief_text, build_stories, story_text_key
 from brief.site.taxonomy import Taxonomy, Term, build_taxonomy, index_url
 from brief.site.timeline import Timeline, build_timeline, month_span, period_url
 
@@ -100,7 +100,6 @@ def build_site(
     briefs: list[Brief],
     memo: dict | None = None,
     listed: dict[str, str] | None = None,
-    story_overrides: list[dict] | None = None,
 ) -> Site:
     """Everything the pages need, computed once from the published briefs.
 
@@ -205,12 +204,8 @@ def build_site(
     for key, others in memo["together"].items():
         terms[key].related = [(terms[other], count) for other, count in others]
 
-    if not config.stories:
-        memo.pop("story_texts", None)
-    stories = _stories(config, pages, memo, story_overrides or []) if config.stories else []
     return Site(
         config=config,
-        stories=stories,
         pages=pages,
         by_slug=by_slug,
         tags=tags,
@@ -223,9 +218,15 @@ def build_site(
     )
 
 
-def _stories(config: SiteConfig, pages: list[BriefPage], memo: dict, overrides: list[dict]) -> list[Story]:
-    """The site's stories (site.stories); what each brief's text gives them is kept in `memo`
-    by the text's hash, so a build reads again only the briefs that changed."""
+def add_stories(site: Site, memo: dict, overrides: list[dict]) -> None:
+    """The site's stories (site.stories, and each brief page's place in its story). What each
+    brief's text gives them is kept in `memo` by the text's hash, and the threading and the
+    timelines by what they were made of, so a build redoes only what changed."""
+    config, pages = site.config, site.pages
+    if not config.stories:
+        memo.pop("story_texts", None)
+        memo.pop("stories", None)
+        return
     known: dict[str, BriefText] = memo.get("story_texts", {})
     texts, kept = {}, {}
     for page in pages:
@@ -235,13 +236,15 @@ def _stories(config: SiteConfig, pages: list[BriefPage], memo: dict, overrides: 
             found = brief_text(page.brief, config.zone)
         texts[page.brief.slug] = kept[key] = found
     memo["story_texts"] = kept
-    stories = build_stories(pages, texts, config.zone, overrides)
+    stories = build_stories(
+        pages, texts, config.zone, overrides, memo=memo.setdefault("stories", StoryMemo())
+    )
+    site.stories = stories
     for story in stories:
         for number, page in enumerate(story.briefs):
             page.story = story
             page.story_previous = story.briefs[number - 1] if number else None
             page.story_next = story.briefs[number + 1] if number + 1 < len(story.briefs) else None
-    return stories
 
 
 def _site_kinds(briefs: list[Brief], listed: dict[str, str]) -> Callable[[EntityRef], str]:

@@ -2,15 +2,17 @@
 timeline of its key dates.
 
 **Threads.** Briefs are taken in order of publication (then slug: the same briefs always give
-the same stories). Each is described by its front-matter: the words of its headline (counted
-twice), summary and tags, stop words out, and its entities, weighted by tf-idf over the site
-(scikit-learn's smoothed idf, sublinear tf); terms no other brief carries are left out, as they
-link nothing. A brief joins the story whose centroid is nearest by cosine, among the stories
-that had a brief in the last 30 days and share an entity or a tag with it, when that similarity
-reaches 0.06; otherwise it starts a story. (Chosen on Timeline17: B-cubed F1 0.94 at 0.05,
-0.91 at 0.08, 0.80 at 0.12; a cut to each brief's 40 heaviest terms split the topics.)
-A story is named by its first brief's headline and keeps that name and slug as later briefs
-join it.
+the same stories), and each is decided on the briefs before it only, as news arrives. It is
+described by its front-matter: the words of its headline (counted twice), summary and tags,
+stop words out, and its entities, weighted by tf-idf over the briefs so far (scikit-learn's
+smoothed idf, sublinear tf; a brief's length counts only the terms an earlier brief carries
+too). A brief joins the story whose centroid is nearest by cosine, among the stories that had a
+brief in the last 30 days and share an entity or a tag with it, when that similarity reaches
+0.06; otherwise it starts a story. (Chosen on Timeline17: B-cubed F1 of the briefs that are no
+retelling 0.947 at 0.04, 0.955 at 0.06, 0.939 at 0.08, 0.924 at 0.10.) Since no brief is moved by the ones after it, a story
+keeps its briefs, name and slug as later briefs join it, and a build resumes threading where the
+last one stopped (`Threading`): one new brief is one decision.
+A story is named by its first brief's headline.
 `content/stories.yml` pins briefs to a story, merges stories, or names one.
 
 **Timelines.** Every sentence of a story's briefs is dated by the date expressions it holds
@@ -21,6 +23,7 @@ its summary is the one or two of them closest to all the others of that date, as
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections import Counter
@@ -105,6 +108,7 @@ class BriefText:
 
     terms: tuple[tuple[str, int], ...]  # term → count, headline twice and entities once more
     sentences: tuple[tuple[str, tuple[str, ...]], ...]  # each sentence and the days it names
+    terms_key: str = ""  # a digest of `terms`: what threading compares between builds
 
 
 def sentences_of(body: str) -> list[str]:
@@ -137,7 +141,10 @@ def brief_text(brief: Brief, zone: tzinfo | None) -> BriefText:
     for sentence in sentences_of(brief.body):
         days = tuple(d.isoformat() for m in find_dates(sentence, published) if (d := m.day) is not None)
         sentences.append((sentence, days))
-    return BriefText(tuple(sorted(words.items())), tuple(sentences))
+    terms = tuple(sorted(words.items()))
+    return BriefText(
+        terms, tuple(sentences), hashlib.blake2b(repr(terms).encode(), digest_size=12).hexdigest()
+    )
 
 
 def story_text_key(brief: Brief, config: Any) -> str:
@@ -145,81 +152,104 @@ def story_text_key(brief: Brief, config: Any) -> str:
     return f"{brief.content_hash}:{config.timezone}"
 
 
-def _vectors(texts: dict[str, BriefText]) -> dict[str, dict[str, float]]:
-    """tf-idf of each brief's terms, its heaviest TERMS_PER_BRIEF, unit length."""
-    document_frequency: Counter[str] = Counter()
-    for text in texts.values():
-        document_frequency.update(term for term, _ in text.terms)
-    count = len(texts)
-    vectors = {}
-    for slug, text in texts.items():
-        # scikit-learn's smoothed idf: a term every brief carries still counts, a little.
-        # A term no other brief carries cannot link a brief to a story: left out, so that a
-        # brief's rare names do not drown the words it shares with its story.
+@dataclass
+class Threading:
+    """Where threading stands after the briefs in `seen`, taken in order. A build whose briefs,
+    in order, begin with those resumes from here: a brief added after the newest is decided
+    alone, and the stories already decided are not touched (they could not change: each brief
+    was decided on the briefs before it only)."""
+
+    seen: list[tuple[str, str, str]] = field(default_factory=list)  # (date, slug, terms key)
+    document_frequency: Counter[str] = field(default_factory=Counter)
+    centroids: list[dict[str, float]] = field(default_factory=list)  # emptied once a story closes
+    norms: list[float] = field(default_factory=list)  # squared length over terms seen twice or more
+    members: list[list[str]] = field(default_factory=list)  # slugs, oldest first
+    latest: list[date] = field(default_factory=list)  # each story's newest day
+    by_term: dict[str, set[int]] = field(default_factory=dict)  # term → open stories holding it
+    open: set[int] = field(default_factory=set)
+    swept: date | None = None
+
+    def add(self, slug: str, day: date, text: BriefText) -> None:
+        """Decide one brief: the open story it joins, or a story of its own."""
+        frequency = self.document_frequency
+        for term, _ in text.terms:
+            frequency[term] += 1
+            if frequency[term] == 2:  # now shared: it counts in the length of the story holding it
+                for index in self.by_term.get(term, ()):
+                    self.norms[index] += self.centroids[index][term] ** 2
+        count = len(self.seen) + 1
+        # tf-idf over the briefs so far (scikit-learn's smoothed idf, sublinear tf): a brief is
+        # weighed as it was when it came, so later briefs never move it. Its length counts only
+        # the terms an earlier brief carries too: its rare names must not drown what it shares
+        # with a story (they are kept in the story, for the briefs that will name them again).
         weights = {
-            term: (1 + math.log(n)) * (math.log((1 + count) / (1 + document_frequency[term])) + 1)
+            term: (1 + math.log(n)) * (math.log((1 + count) / (1 + frequency[term])) + 1)
             for term, n in text.terms
-            if document_frequency[term] > 1 or count < 3
         }
-        top = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:TERMS_PER_BRIEF]
-        norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
-        vectors[slug] = {term: w / norm for term, w in top if w > 0}
-    return vectors
-
-
-def thread(pages: list[BriefPage], texts: dict[str, BriefText]) -> list[list[BriefPage]]:
-    """Threads of briefs, each oldest first, in the order they started."""
-    vectors = _vectors(texts)
-    ordered = sorted(pages, key=lambda p: (p.brief.date, p.brief.slug))
-    centroids: list[dict[str, float]] = []
-    norms: list[float] = []  # each centroid's squared length, kept as terms are added
-    members: list[list[BriefPage]] = []
-    latest: list[date] = []
-    by_term: dict[str, set[int]] = {}  # term → the active stories whose centroid has it
-    active: set[int] = set()
-    window = timedelta(days=WINDOW_DAYS)
-    swept = None
-    for page in ordered:
-        vector = vectors[page.brief.slug]
-        day = page.brief.date.date()
-        if day != swept:
+        heaviest = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:TERMS_PER_BRIEF]
+        length = math.sqrt(sum(w * w for term, w in heaviest if frequency[term] > 1)) or 1.0
+        vector = {term: w / length for term, w in heaviest if w > 0}
+        if day != self.swept:
             # Stories with no brief in the window take no more: out of the index, once each,
             # so that a brief is compared with the stories of the last month, not of all time.
-            for index in [i for i in active if day - latest[i] > window]:
-                active.discard(index)
-                for term in centroids[index]:
-                    by_term[term].discard(index)
-            swept = day
-        scores: Counter[int] = Counter()
-        named: set[int] = set()  # stories sharing an entity or a tag with the brief
-        for term, weight in vector.items():
-            for index in by_term.get(term, ()):
-                scores[index] += weight * centroids[index][term]
+            window = timedelta(days=WINDOW_DAYS)
+            for index in [i for i in self.open if day - self.latest[i] > window]:
+                self.open.discard(index)
+                for term in self.centroids[index]:
+                    self.by_term[term].discard(index)
+                self.centroids[index] = {}
+            self.swept = day
+        # Words alone do not make one story: it has to share who, where or what. Only the
+        # stories sharing an entity or a tag with the brief are scored.
+        named: set[int] = set()
+        for term in vector:
             if term[0] in "@#":
-                named.update(by_term.get(term, ()))
+                named.update(self.by_term.get(term, ()))
+        scores: dict[int, float] = dict.fromkeys(named, 0.0)
+        for term, weight in vector.items():
+            holding = self.by_term.get(term)
+            if not holding:
+                continue
+            for index in holding & named:  # CPython walks the smaller set
+                scores[index] += weight * self.centroids[index][term]
         best, best_score = None, THRESHOLD
         for index, dot in scores.items():
-            if index not in named:
-                continue  # words alone do not make one story: it has to share who, where or what
-            score = dot / (math.sqrt(norms[index]) or 1.0)
+            score = dot / (math.sqrt(self.norms[index]) or 1.0)
             if score > best_score or (score == best_score and best is not None and index < best):
                 best, best_score = index, score
         if best is None:
-            best = len(members)
-            centroids.append({})
-            norms.append(0.0)
-            members.append([])
-            latest.append(day)
-        centroid = centroids[best]
+            best = len(self.members)
+            self.centroids.append({})
+            self.norms.append(0.0)
+            self.members.append([])
+            self.latest.append(day)
+        centroid = self.centroids[best]
         for term, weight in vector.items():
             old = centroid.get(term, 0.0)
             centroid[term] = old + weight
-            norms[best] += (old + weight) ** 2 - old * old
-            by_term.setdefault(term, set()).add(best)
-        members[best].append(page)
-        latest[best] = max(latest[best], day)
-        active.add(best)
-    return members
+            if frequency[term] > 1:
+                self.norms[best] += (old + weight) ** 2 - old * old
+            self.by_term.setdefault(term, set()).add(best)
+        self.members[best].append(slug)
+        self.latest[best] = max(self.latest[best], day)
+        self.open.add(best)
+        self.seen.append((day.isoformat(), slug, text.terms_key))
+
+
+def thread(
+    pages: list[BriefPage], texts: dict[str, BriefText], state: Threading | None = None
+) -> tuple[list[list[BriefPage]], Threading]:
+    """Threads of briefs, each oldest first, in the order they started; and the state to resume
+    from. Briefs are taken in order of publication, then slug; `state` from an earlier build is
+    resumed when the briefs it saw are still the first ones (else threading starts afresh)."""
+    ordered = sorted(pages, key=lambda p: (p.brief.date, p.brief.slug))
+    keys = [(p.brief.date.date().isoformat(), p.brief.slug, texts[p.brief.slug].terms_key) for p in ordered]
+    if state is None or keys[: len(state.seen)] != state.seen:
+        state = Threading()
+    for page in ordered[len(state.seen) :]:
+        state.add(page.brief.slug, page.brief.date.date(), texts[page.brief.slug])
+    by_slug = {p.brief.slug: p for p in pages}
+    return [[by_slug[slug] for slug in members] for members in state.members], state
 
 
 def _summary(candidates: list[tuple[str, str]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -299,15 +329,32 @@ def read_stories_file(root: Path) -> list[dict[str, Any]]:
     return data
 
 
+@dataclass
+class StoryMemo:
+    """What one build keeps of its stories for the next (in the build cache)."""
+
+    threading: Threading | None = None
+    timelines: dict[str, list[KeyDate]] = field(default_factory=dict)  # by what they were made of
+
+
+def _timeline_key(members: list[BriefPage], zone: tzinfo | None) -> str:
+    made_of = "\n".join(f"{p.brief.slug} {p.brief.content_hash}" for p in members) + f"\n{zone}"
+    return hashlib.blake2b(made_of.encode(), digest_size=16).hexdigest()
+
+
 def build_stories(
     pages: list[BriefPage],
     texts: dict[str, BriefText],
     zone: tzinfo | None,
     overrides: list[dict[str, Any]],
     story_url: str = "/stories/{slug}/",
+    memo: StoryMemo | None = None,
 ) -> list[Story]:
-    """The site's stories, newest first by their latest brief."""
-    threads = thread(pages, texts)
+    """The site's stories, newest first by their latest brief. With the `memo` of an earlier
+    build, only the briefs after those it threaded are decided, and only the stories whose
+    briefs changed get a new timeline; the stories are the same as without it."""
+    memo = memo if memo is not None else StoryMemo()
+    threads, memo.threading = thread(pages, texts, memo.threading)
     by_slug = {p.brief.slug: p for p in pages}
     named: list[tuple[str, str, list[BriefPage]]] = []  # (slug, title, briefs)
     used: set[str] = set()
@@ -336,12 +383,17 @@ def build_stories(
             title = min(members, key=lambda p: (p.brief.date, p.brief.slug)).brief.title
         stories[slug] = (entry.get("title") or title, members)
     result = []
+    timelines: dict[str, list[KeyDate]] = {}
     for slug, (title, members) in stories.items():
         if len(members) < MIN_BRIEFS:
             continue
         members = sorted(members, key=lambda p: (p.brief.date, p.brief.slug))
         story = Story(slug, title, story_url.format(slug=slug), members)
-        story.timeline = story_timeline(members, texts, zone)
+        key = _timeline_key(members, zone)
+        timeline = memo.timelines.get(key)
+        story.timeline = timelines[key] = (
+            timeline if timeline is not None else story_timeline(members, texts, zone)
+        )
         cast: Counter[Any] = Counter()
         outlets: dict[Any, None] = {}
         for page in members:
@@ -352,5 +404,6 @@ def build_stories(
         story.cast = sorted(cast.items(), key=lambda item: (-item[1], item[0].name))[:12]
         story.outlets = list(outlets)
         result.append(story)
+    memo.timelines = timelines
     result.sort(key=lambda s: (s.briefs[-1].brief.date, s.slug), reverse=True)
     return result
