@@ -9,9 +9,9 @@ smoothed idf, sublinear tf; a brief's length counts only the terms an earlier br
 too). A brief joins the story whose centroid is nearest by cosine, among the stories that had a
 brief in the last 30 days and share an entity or a tag with it, when that similarity reaches
 0.06; otherwise it starts a story. (Chosen on Timeline17: B-cubed F1 of the briefs that are no
-retelling 0.947 at 0.04, 0.955 at 0.06, 0.939 at 0.08, 0.924 at 0.10.) Since no brief is moved by the ones after it, a story
-keeps its briefs, name and slug as later briefs join it, and a build resumes threading where the
-last one stopped (`Threading`): one new brief is one decision.
+retelling 0.947 at 0.04, 0.955 at 0.06, 0.939 at 0.08, 0.924 at 0.10.) Since no brief is moved
+by the ones after it, a story keeps its briefs, name and slug as later briefs join it, and a
+build resumes threading where the last one stopped (`Threading`): one new brief is one decision.
 A story is named by its first brief's headline.
 `content/stories.yml` pins briefs to a story, merges stories, or names one.
 
