@@ -60,7 +60,7 @@ def step_seconds(text: str, step: str) -> str:
     for line in text.splitlines():
         if line.strip().startswith(f"{step}: "):
             return line.split(": ")[1].removesuffix(" s")
-    return "?"
+    return ""
 
 
 def count_files(folder: Path, suffix: str = "") -> int:
@@ -103,22 +103,32 @@ OWN_BRIEF_TEMPLATE = (
 )
 
 
+# Steps of `brief build -v` that run on every core; the rest run in the parent alone.
+PARALLEL_STEPS = ("reading briefs", "rendering markdown", "rendering pages")
+
+
 def cores_rows(site: Path) -> list[list[object]]:
     """Cold builds with one worker and with every core: the serial fraction by Amdahl's law,
-    and the time it predicts for 16 cores."""
+    and the time it predicts for 16 cores. Also the serial part measured directly: the one-worker
+    build's time outside the steps that run on every core (start-up, relating, planning, saving
+    the cache...). The two differ by what running workers side by side costs on this machine."""
     cores = os.cpu_count() or 1
-    times = {}
+    times, outputs = {}, {}
     for workers in (1, cores):
         shutil.rmtree(site / "public", ignore_errors=True)
         shutil.rmtree(site / ".brief-cache", ignore_errors=True)
-        times[workers], _, _ = run([*BRIEF, "build", "--site", str(site), "-q", "-j", str(workers)], site)
+        command = [*BRIEF, "build", "--site", str(site), "-v", "-j", str(workers)]
+        times[workers], _, outputs[workers] = run(command, site)
     speedup = times[1] / times[cores]
     serial = (cores / speedup - 1) / (cores - 1) if cores > 1 else 1.0
     serial = min(1.0, max(0.0, serial))
     predicted = times[1] * (serial + (1 - serial) / 16)
+    parallel_part = sum(float(step_seconds(outputs[1], step) or 0) for step in PARALLEL_STEPS)
+    measured = max(0.0, times[1] - parallel_part) / times[1]
     note = (
         f"speed-up {speedup:.2f}× on {cores} cores; serial fraction {serial:.1%}; "
-        f"predicted 16 cores {predicted:.1f} s"
+        f"predicted 16 cores {predicted:.1f} s; serial part measured directly {measured:.1%} "
+        f"(predicts {times[1] * (measured + (1 - measured) / 16):.1f} s on 16)"
     )
     return [
         ["brief", "cold build, 1 worker", "", f"{times[1]:.2f}", "", ""],
@@ -177,7 +187,7 @@ def brief_steps(site: Path) -> list[list[object]]:
     config = site / "site.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("stories: false", "stories: true"))
     seconds, peak, output = run([*BRIEF, "build", "--site", str(site), "-v", "--clean"], site)
-    threading = step_seconds(output, "threading stories")
+    threading = step_seconds(output, "threading stories") or "?"
     rows.append(
         ["brief", "cold build with stories", "", f"{seconds:.2f}", f"{peak:.0f}", f"stories {threading} s"]
     )
@@ -201,7 +211,7 @@ def brief_steps(site: Path) -> list[list[object]]:
             encoding="utf-8",
         )
         seconds, peak, output = run([*BRIEF, "build", "--site", str(site), "-v"], site)
-        threading = step_seconds(output, "threading stories")
+        threading = step_seconds(output, "threading stories") or "?"
         step = f"one brief added, {'newer' if name == 'newest' else 'older'} than all, stories on"
         rows.append(["brief", step, "", f"{seconds:.2f}", f"{peak:.0f}", f"stories {threading} s"])
     for name in ("newest", "oldest"):
