@@ -40,10 +40,22 @@ def clean_build_of(root: Path, scratch: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def pool_for_small_sites(monkeypatch):
-    monkeypatch.setattr(parallel, "MIN_PAGES_FOR_POOL", 0)
+    for threshold in ("MIN_PAGES_FOR_POOL", "MIN_KEYS_FOR_POOL", "MIN_BRIEFS_FOR_POOL"):
+        monkeypatch.setattr(parallel, threshold, 0)
 
 
 def test_parallel_build_equals_serial(example_copy, tmp_path, pool_for_small_sites):
+    build(example_copy, workers=2)
+    assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
+
+
+def test_an_incremental_build_with_a_pool_equals_a_clean_build(example_copy, tmp_path, pool_for_small_sites):
+    """Keys are checked, and briefs related, in the pool too when a build changes the model."""
+    build(example_copy, workers=2)
+    briefs = sorted((example_copy / "content" / "briefs").rglob("*.md"))
+    text = briefs[0].read_text(encoding="utf-8")
+    briefs[0].with_name("a-second-telling.md").write_text(text.replace("title: ", "title: Again, ", 1))
+    briefs[1].write_text(briefs[1].read_text(encoding="utf-8").replace("title: ", "title: Retitled, ", 1))
     build(example_copy, workers=2)
     assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
 

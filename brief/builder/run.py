@@ -208,10 +208,10 @@ class Builder:
     ) -> tuple[BuildResult, WarmBuild]:
         # Jinja, markdown-it and the site model are needed from here on only: 0.09 s less for
         # every build that stops above.
-        from brief.builder.parallel import MIN_PAGES_FOR_POOL, render_bodies, render_plan
+        from brief.builder.parallel import MIN_PAGES_FOR_POOL, changed_keys, render_bodies, render_plan
         from brief.builder.site import load_site
         from brief.render.plan import plan_pages
-        from brief.render.reads import ReadLog, Resolver, changed_keys
+        from brief.render.reads import ReadLog, Resolver
         from brief.render.renderer import Renderer
 
         options, progress, manifest = self.options, self.progress, cache.manifest
@@ -244,7 +244,9 @@ class Builder:
         stale: list[Page] = plan
         if reads.pages:
             progress.step("checking what pages read", len(renderer.log.keys))
-            changed = changed_keys(renderer.log.keys, renderer.log.values, resolver)
+            changed = changed_keys(
+                renderer.log.keys, renderer.log.values, resolver, progress, options.workers
+            )
             stale = _stale_pages(plan, reads.pages, changed, output)
         in_place = stale is not plan and len(stale) <= max(MIN_PAGES_FOR_POOL, len(plan) // 4)
         writer = Writer(output, staged=not in_place)
@@ -415,8 +417,8 @@ class WarmBuild:
     def text_edits(self, changed: Iterable[Path], lock: AbstractContextManager | None) -> int | None:
         """Apply edits to briefs' text and say how many files were written; None when `changed`
         holds anything else (a new or deleted file, front-matter, a template, site.yml)."""
+        from brief.builder.parallel import changed_keys
         from brief.content.load import read_brief
-        from brief.render.reads import changed_keys
 
         digests = dict(self.digests)
         edited = []
@@ -450,8 +452,9 @@ class WarmBuild:
         log.forget_objects()
         numbers = self._keys_of(refs)
         values = [log.values[n] for n in numbers]
+        keys = [log.keys[n] for n in numbers]
         changed_numbers = {
-            numbers[i] for i in changed_keys([log.keys[n] for n in numbers], values, self.resolver)
+            numbers[i] for i in changed_keys(keys, values, self.resolver, Progress(quiet=True), 1)
         }
         for n, value in zip(numbers, values, strict=True):
             log.values[n] = value

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from brief.builder import parallel
 from brief.builder.cache import BuildCache
-from brief.builder.parallel import parse_briefs
 from brief.builder.search import pagefind_available
 from brief.config import SiteConfig
 from brief.content.entities import entity_kinds, read_entities_file
@@ -32,7 +32,7 @@ def load_site(
     progress.step("reading briefs", len(paths))
     unread = [path for path in paths if cache.get(relative(path, config.root), digests.get(path)) is None]
     texts = cache.memo.setdefault("story_texts", {})
-    parsed = parse_briefs(
+    parsed = parallel.parse_briefs(
         unread, config.root, config.input_zone, config.zone, config.stories, progress, workers
     )
     for path, (brief, text) in parsed.items():
@@ -43,7 +43,15 @@ def load_site(
     published = [b for b in briefs if drafts or not b.draft]
     progress.step("relating briefs, tags and entities")
     listed = entity_kinds(read_entities_file(config.root))
-    site = build_site(config, published, cache.memo, listed)
+    site = build_site(
+        config,
+        published,
+        cache.memo,
+        listed,
+        lambda function, shared, count, on_result: parallel.fork_map(
+            function, shared, count, on_result, workers, parallel.MIN_BRIEFS_FOR_POOL
+        ),
+    )
     if config.stories:
         progress.step("threading stories")
     add_stories(site, cache.memo, read_stories_file(config.root))

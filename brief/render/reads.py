@@ -273,19 +273,6 @@ def page_value(page: Page) -> Any:
     )
 
 
-def changed_keys(keys: list[Key], values: list[Any], resolver: Resolver) -> set[int]:
-    """The numbers of the keys whose value differs in the new model; their new values are put
-    into `values`."""
-    changed = set()
-    value = resolver.value
-    for number, key in enumerate(keys):
-        now = value(key)
-        if now != values[number]:
-            changed.add(number)
-            values[number] = now
-    return changed
-
-
 class Body:
     """A brief's rendered body as a template gets it (`content`), recording how it is used."""
 

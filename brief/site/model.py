@@ -13,7 +13,7 @@ from functools import cached_property
 from brief.clocks import on_clock
 from brief.config import SiteConfig
 from brief.model import ENTITY_KIND_SINGULAR, ENTITY_KINDS, Brief, EntityRef
-from brief.site.related import related_briefs
+from brief.site.related import ChunkMap, in_process, related_briefs
 from brief.site.stories import BriefText, Story, StoryMemo, brief_text, build_stories, story_text_key
 from brief.site.taxonomy import Taxonomy, Term, build_taxonomy, index_url
 from brief.site.timeline import Timeline, build_timeline, month_span, period_url
@@ -100,12 +100,14 @@ def build_site(
     briefs: list[Brief],
     memo: dict | None = None,
     listed: dict[str, str] | None = None,
+    chunk_map: ChunkMap = in_process,
 ) -> Site:
     """Everything the pages need, computed once from the published briefs.
 
     `memo` (kept by the build cache between builds) holds the relations computed last time:
     they depend only on which briefs carry which entities, so an edit to a brief's text or a
-    new tag reuses them instead of recomputing them for the whole archive.
+    new tag reuses them instead of recomputing them for the whole archive. `chunk_map` runs
+    the work per brief (related briefs); the builder gives one that uses every core.
     """
     memo = memo if memo is not None else {}
     # A brief marked as the same story as another is shown on that one's page, not on its own.
@@ -194,7 +196,7 @@ def build_site(
         ).encode()
     ).hexdigest()
     if memo.get("shape") != shape:
-        related = related_briefs(ordered, keys, config.related)
+        related = related_briefs(ordered, keys, config.related, chunk_map)
         memo["shape"] = shape
         memo["related"] = {slug: [b.slug for b in found] for slug, found in related.items()}
         memo["together"] = _relate_entities(pages)

@@ -6,6 +6,8 @@ import heapq
 import math
 from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
 
 from brief.model import Brief
 
@@ -13,9 +15,23 @@ from brief.model import Brief
 # its briefs nearest in time are considered, which keeps the work linear in the site's size.
 NEIGHBOURS_PER_ENTITY = 30
 
+# How work per brief is run: (function, shared data, count, on_result) calls
+# function(shared, indexes) over runs of range(count), and on_result(result, len(indexes)) for
+# each (builder.parallel.fork_map runs them on every core).
+ChunkMap = Callable[[Callable[[Any, list[int]], Any], Any, int, Callable[[Any, int], None]], None]
+
+
+def in_process(
+    function: Callable[[Any, list[int]], Any], shared: Any, count: int, on_result: Callable[[Any, int], None]
+) -> None:
+    on_result(function(shared, list(range(count))), count)
+
 
 def related_briefs(
-    briefs: list[Brief], entity_keys: dict[str, list[tuple[str, str]]], count: int
+    briefs: list[Brief],
+    entity_keys: dict[str, list[tuple[str, str]]],
+    count: int,
+    chunk_map: ChunkMap = in_process,
 ) -> dict[str, list[Brief]]:
     """For each brief slug, up to `count` other briefs ordered by shared-entity weight.
 
@@ -23,17 +39,26 @@ def related_briefs(
     """
     if count <= 0:
         return {b.slug: [] for b in briefs}
+    keys_of = [entity_keys.get(brief.slug, []) for brief in briefs]
     carriers: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for i, brief in enumerate(briefs):
-        for key in entity_keys.get(brief.slug, ()):
+    for i, keys in enumerate(keys_of):
+        for key in keys:
             carriers[key].append(i)
     weight = {key: 1.0 / math.log(2 + len(idx)) for key, idx in carriers.items()}
+    found: dict[int, list[int]] = {}
+    chunk_map(
+        _related_of, (keys_of, carriers, weight, count), len(briefs), lambda part, _: found.update(part)
+    )
+    return {brief.slug: [briefs[j] for j in found[i]] for i, brief in enumerate(briefs)}
 
-    related: dict[str, list[Brief]] = {}
+
+def _related_of(shared: Any, indexes: list[int]) -> dict[int, list[int]]:
+    keys_of, carriers, weight, count = shared
+    related = {}
     half = NEIGHBOURS_PER_ENTITY // 2
-    for i, brief in enumerate(briefs):
+    for i in indexes:
         scores: dict[int, float] = defaultdict(float)
-        for key in entity_keys.get(brief.slug, ()):
+        for key in keys_of[i]:
             idx = carriers[key]
             if len(idx) > NEIGHBOURS_PER_ENTITY:
                 at = bisect_left(idx, i)
@@ -44,5 +69,5 @@ def related_briefs(
                     scores[j] += w
         # Highest weight first, then nearest in time, then newest: plain tuples compare in C.
         best = heapq.nsmallest(count, [(-w, abs(j - i), j) for j, w in scores.items()])
-        related[brief.slug] = [briefs[j] for _, _, j in best]
+        related[i] = [j for _, _, j in best]
     return related
