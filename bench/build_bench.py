@@ -293,9 +293,15 @@ def hugo_site(site: Path, target: Path, equivalent: bool) -> Path:
 
     (target / "content" / "briefs").mkdir(parents=True)
     config = HUGO_CONFIG + (HUGO_EQUIVALENT_CONFIG if equivalent else "")
+    old_hugo = hugo_version() < (0, 128)
+    if old_hugo:  # Debian 12 has Hugo 0.111: the same settings and escaping, spelled as it was then
+        config = config.replace("[pagination]\n  pagerSize = 20", "paginate = 20")
     (target / "hugo.toml").write_text(config)
     if equivalent:
         shutil.copytree(HUGO_THEME / "layouts", target / "layouts")
+        if old_hugo:
+            rss = target / "layouts" / "_default" / "rss.xml"
+            rss.write_text(rss.read_text().replace("transform.XMLEscape", "htmlEscape"))
         for taxonomy in ("authors", "sources", "days"):  # brief has no feeds for these
             (target / "content" / taxonomy).mkdir()
             (target / "content" / taxonomy / "_index.md").write_text(
@@ -326,6 +332,13 @@ def hugo_site(site: Path, target: Path, equivalent: bool) -> Path:
                 (folder / "_index.md").write_text(f"---\ntitle: '{title}'\n---\n")
         (target / "content" / "briefs" / "_index.md").write_text("---\ntitle: Timeline\n---\n")
     return target
+
+
+def hugo_version() -> tuple[int, ...]:
+    """The version of the `hugo` on PATH, as numbers: v0.111.3+extended → (0, 111, 3)."""
+    output = subprocess.run(["hugo", "version"], capture_output=True, text=True, check=False).stdout
+    found = re.search(r"v(\d+)\.(\d+)\.(\d+)", output)
+    return tuple(int(n) for n in found.groups()) if found else (0, 0, 0)
 
 
 MONTHS = "January February March April May June July August September October November December".split()
