@@ -59,8 +59,13 @@ def step_seconds(text: str, step: str) -> str:
     """The time `brief build -v` gives for one of its steps."""
     for line in text.splitlines():
         if line.strip().startswith(f"{step}: "):
-            return line.split(": ")[1].removesuffix(" s")
+            return line.split(": ")[1].split(" s")[0]
     return ""
+
+
+def spread_seconds(text: str) -> float:
+    """The time `brief build -v` says its steps spent on work shared out over every core."""
+    return sum(float(s) for s in re.findall(r"\(([\d.]+) s of it on every core\)", text))
 
 
 def count_files(folder: Path, suffix: str = "") -> int:
@@ -103,15 +108,12 @@ OWN_BRIEF_TEMPLATE = (
 )
 
 
-# Steps of `brief build -v` that run on every core; the rest run in the parent alone.
-PARALLEL_STEPS = ("reading briefs", "rendering markdown", "rendering pages")
-
-
 def cores_rows(site: Path) -> list[list[object]]:
     """Cold builds with one worker and with every core: the serial fraction by Amdahl's law,
     and the time it predicts for 16 cores. Also the serial part measured directly: the one-worker
-    build's time outside the steps that run on every core (start-up, relating, planning, saving
-    the cache...). The two differ by what running workers side by side costs on this machine."""
+    build's time outside the work it shares out over every core (`brief build -v` says how much
+    of each step that is), that is start-up, relating, planning, saving the cache... The two
+    differ by what running workers side by side costs on this machine."""
     cores = os.cpu_count() or 1
     times, outputs = {}, {}
     for workers in (1, cores):
@@ -123,7 +125,7 @@ def cores_rows(site: Path) -> list[list[object]]:
     serial = (cores / speedup - 1) / (cores - 1) if cores > 1 else 1.0
     serial = min(1.0, max(0.0, serial))
     predicted = times[1] * (serial + (1 - serial) / 16)
-    parallel_part = sum(float(step_seconds(outputs[1], step) or 0) for step in PARALLEL_STEPS)
+    parallel_part = spread_seconds(outputs[1])
     measured = max(0.0, times[1] - parallel_part) / times[1]
     note = (
         f"speed-up {speedup:.2f}× on {cores} cores; serial fraction {serial:.1%}; "

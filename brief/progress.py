@@ -12,7 +12,8 @@ class Progress:
 
     On a terminal one line is redrawn at most ten times a second; otherwise each phase prints
     one plain line when it starts, so logs stay readable. Quiet prints nothing. With `timings`
-    (`-v`), each phase prints how long it took when it ends.
+    (`-v`), each phase prints how long it took when it ends, and how much of that went to work
+    shared out over every core (`spread`; bench/build_bench.py reads it to find the serial part).
     """
 
     def __init__(self, stream: TextIO | None = None, quiet: bool = False, timings: bool = False) -> None:
@@ -25,10 +26,11 @@ class Progress:
         self.total = 0
         self.count = 0
         self._drawn = 0.0
+        self._spread = 0.0
 
     def step(self, name: str, total: int = 0) -> None:
         self.done()
-        self.name, self.total, self.count = name, total, 0
+        self.name, self.total, self.count, self._spread = name, total, 0, 0.0
         self._started = time.perf_counter()
         if self.quiet:
             return
@@ -42,6 +44,10 @@ class Progress:
         self.count += n
         if self.live:
             self._draw()
+
+    def spread(self, seconds: float) -> None:
+        """Count `seconds` of the current phase as work shared out over every core."""
+        self._spread += seconds
 
     def _draw(self, force: bool = False) -> None:
         now = time.monotonic()
@@ -57,7 +63,9 @@ class Progress:
             self.stream.write("\r\x1b[2K")
             self.stream.flush()
         if self.timings and self.name:
-            print(f"  {self.name}: {time.perf_counter() - self._started:.2f} s", file=self.stream, flush=True)
+            spread = f" ({self._spread:.2f} s of it on every core)" if self._spread else ""
+            seconds = time.perf_counter() - self._started
+            print(f"  {self.name}: {seconds:.2f} s{spread}", file=self.stream, flush=True)
         self.name = ""
 
     def note(self, message: str) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import time
 from array import array
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
@@ -119,12 +120,27 @@ def fork_map(
     on_result: Callable[[Any, int], None],
     workers: int | None = None,
     minimum: int | None = None,
+    progress: Progress | None = None,
 ) -> None:
     """`function(shared, indexes)` over runs of range(count), in forked workers that inherit
     `shared`; `on_result(result, number of indexes)` in this process as each run ends. With
-    one worker, or fewer than `minimum` items, one run in this process."""
+    one worker, or fewer than `minimum` items, one run in this process. The time it takes
+    counts as `progress`'s work on every core."""
+    started = time.perf_counter()
+    _map(function, shared, count, on_result, workers, MIN_PAGES_FOR_POOL if minimum is None else minimum)
+    if progress is not None:
+        progress.spread(time.perf_counter() - started)
+
+
+def _map(
+    function: Callable[[Any, list[int]], Any],
+    shared: Any,
+    count: int,
+    on_result: Callable[[Any, int], None],
+    workers: int | None,
+    minimum: int,
+) -> None:
     workers = workers or workers_available()
-    minimum = MIN_PAGES_FOR_POOL if minimum is None else minimum
     if workers < 2 or count < minimum or "fork" not in multiprocessing.get_all_start_methods():
         if count:
             on_result(function(shared, list(range(count))), count)
@@ -173,6 +189,7 @@ def render_bodies(renderer: Renderer, progress: Progress, workers: int | None = 
             len(todo),
             lambda rendered, n: (renderer.add_bodies(rendered), progress.advance(n)),
             workers,
+            progress=progress,
         )
 
 
@@ -184,12 +201,15 @@ def render_plan(
     workers = workers or workers_available()
     records: dict[str, array] = {}
     if not writer.staged or workers < 2 or len(plan) < MIN_PAGES_FOR_POOL:
+        started = time.perf_counter()
         with _collector_for_rendering(len(plan)):
             for page in plan:
                 data, keys = renderer.render(page)
                 writer.write(page.path, data)
                 records[page.path] = array("I", keys)
                 progress.advance()
+        if writer.staged:  # the work fork_map would share out with more workers
+            progress.spread(time.perf_counter() - started)
         return records
 
     log = renderer.log
@@ -202,14 +222,12 @@ def render_plan(
         results.append(result)
         progress.advance(pages)
 
-    fork_map(_render_chunk, (renderer, plan, writer), len(plan), collect, workers)
+    fork_map(_render_chunk, (renderer, plan, writer), len(plan), collect, workers, progress=progress)
     # A worker numbers the keys it meets in its own order: number them in the parent's log, in
     # the order each worker met them (chunks may arrive out of order).
     numbering: dict[int, list[int]] = {}  # worker → the parent's number for each of its numbers
     for result in sorted(results, key=lambda r: (r.worker, r.first)):
-        ours = numbering.setdefault(result.worker, list(range(base)))
-        for key, value in result.new_keys:
-            ours.append(log.key_id(key, lambda value=value: value))
+        numbering.setdefault(result.worker, list(range(base))).extend(log.key_ids(result.new_keys))
     for result in results:
         renumber = numbering[result.worker].__getitem__
         for path, keys in result.pages:
@@ -238,7 +256,9 @@ def changed_keys(
             values[number] = now
         progress.advance(count)
 
-    fork_map(_changed_chunk, (resolver, keys, values), len(keys), collect, workers, MIN_KEYS_FOR_POOL)
+    fork_map(
+        _changed_chunk, (resolver, keys, values), len(keys), collect, workers, MIN_KEYS_FOR_POOL, progress
+    )
     return changed
 
 
@@ -277,5 +297,6 @@ def parse_briefs(
                 parsed[paths[index]] = brief, text
         progress.advance(count)
 
-    fork_map(_parse_chunk, (paths, root, zone, site_zone, stories), len(paths), collect, workers)
+    job = (paths, root, zone, site_zone, stories)
+    fork_map(_parse_chunk, job, len(paths), collect, workers, progress=progress)
     return parsed

@@ -49,7 +49,7 @@ def load_site(
         cache.memo,
         listed,
         lambda function, shared, count, on_result: parallel.fork_map(
-            function, shared, count, on_result, workers, parallel.MIN_BRIEFS_FOR_POOL
+            function, shared, count, on_result, workers, parallel.MIN_BRIEFS_FOR_POOL, progress
         ),
     )
     if config.stories:

@@ -143,6 +143,19 @@ class ReadLog:
             self.values.append(value())
         return found
 
+    def key_ids(self, reported: list[tuple[Key, Any]]) -> list[int]:
+        """The numbers of keys another process reported with their values (new_keys), numbering
+        those new here: key_id for many keys at once, with no function call for each."""
+        ids, keys, values = self.ids, self.keys, self.values
+        numbers = []
+        for key, value in reported:
+            found = ids.setdefault(key, len(keys))
+            if found == len(keys):
+                keys.append(key)
+                values.append(value)
+            numbers.append(found)
+        return numbers
+
     def read(self, obj: Any, attribute: str, value: Any) -> None:
         """`obj.attribute` gave `value`; obj is a model object (its type is in REF_OF)."""
         page = self.page

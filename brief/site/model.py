@@ -124,6 +124,12 @@ def build_site(
         )
 
     kind_of = _site_kinds(ordered, listed or {})
+    # Each brief's entities by the site's kind for them, sorted once for the taxonomies and pages.
+    by_kind: dict[str, dict[str, list[EntityRef]]] = {}
+    for brief in (*ordered, *retold):
+        groups = by_kind[brief.slug] = {kind: [] for kind in ENTITY_KINDS}
+        for ref in brief.entities:
+            groups[kind_of(ref)].append(ref)
     tags = taxonomy("tag", "Tags", lambda b: b.tags)
     authors = taxonomy("author", "Authors", lambda b: b.authors)
     sources = taxonomy("source", "Sources", lambda b: [b.source.name] if b.source.name else [])
@@ -131,7 +137,7 @@ def build_site(
         kind: taxonomy(
             ENTITY_KIND_SINGULAR[kind],
             ENTITY_TITLES[kind],
-            lambda b, kind=kind: [e.name for e in b.entities if kind_of(e) == kind],
+            lambda b, kind=kind: [e.name for e in by_kind[b.slug][kind]],
         )
         for kind in ENTITY_KINDS
     }
@@ -161,8 +167,7 @@ def build_site(
         page.tags = [tags.find(t) for t in brief.tags]  # type: ignore[misc]
         page.authors = [authors.find(a) for a in brief.authors]  # type: ignore[misc]
         page.source = sources.find(brief.source.name) if brief.source.name else None
-        for kind in ENTITY_KINDS:
-            refs = [e for e in brief.entities if kind_of(e) == kind]
+        for kind, refs in by_kind[brief.slug].items():
             terms = [entities[kind].find(e.name) for e in refs]
             page.entities[kind] = terms  # type: ignore[assignment]
             page.mentions[kind] = list(zip(terms, (e.mentions for e in refs), strict=True))  # type: ignore[arg-type]
@@ -172,8 +177,8 @@ def build_site(
         page.tags = [t for t in map(tags.find, brief.tags) if t]
         page.authors = [a for a in map(authors.find, brief.authors) if a]
         page.source = sources.find(brief.source.name) if brief.source.name else None
-        for kind in ENTITY_KINDS:
-            found = [(entities[kind].find(e.name), e.mentions) for e in brief.entities if kind_of(e) == kind]
+        for kind, refs in by_kind[brief.slug].items():
+            found = [(entities[kind].find(e.name), e.mentions) for e in refs]
             page.mentions[kind] = [(t, n) for t, n in found if t]
             page.entities[kind] = [t for t, _ in page.mentions[kind]]
 
