@@ -24,7 +24,7 @@ import sys
 import time
 import zlib
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,6 +91,10 @@ def file_digest(path: Path) -> str | None:
         return None
 
 
+def _hash_each(paths: list[Path]) -> list[str | None]:
+    return [file_digest(path) for path in paths]
+
+
 class BuildCache:
     """Files each read only when a build needs them: `manifest.pickle` (a Manifest),
     `briefs.pickle` (parsed briefs by file hash, and the site-model relations in `memo`, see
@@ -127,14 +131,18 @@ class BuildCache:
             cache._unsaved.extend((cache.folder / STALE_READS).read_text(encoding="utf-8").splitlines())
         return cache
 
-    def file_digests(self, paths: list[Path]) -> dict[Path, str | None]:
-        """SHA-256 of each file (None if unreadable), hashing only files that may have changed."""
+    def file_digests(
+        self, paths: list[Path], hash_many: Callable[[list[Path]], list[str | None]] | None = None
+    ) -> dict[Path, str | None]:
+        """SHA-256 of each file (None if unreadable), hashing only files that may have changed;
+        `hash_many` hashes them when there are many (a first build: on every core)."""
         known = self.manifest.files
         # Trust a file's stat only if it was last touched well before the build that hashed it.
         settled = self.manifest.checked_ns - RACY_NS
         self._checked_ns = time.time_ns()
         digests: dict[Path, str | None] = {}
-        files = {}
+        files: dict[str, tuple[tuple[int, ...], str | None]] = {}
+        todo: list[tuple[Path, tuple[int, ...]]] = []
         for path in paths:
             name = str(path)
             try:
@@ -145,11 +153,13 @@ class BuildCache:
             signature = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
             entry = known.get(name)
             if entry is not None and entry[0] == signature and max(st.st_mtime_ns, st.st_ctime_ns) < settled:
-                digest = entry[1]
+                files[name], digests[path] = entry, entry[1]
             else:
-                digest = file_digest(path)
-            files[name] = signature, digest
-            digests[path] = digest
+                todo.append((path, signature))
+                digests[path] = None  # keeps the order of `paths`
+        hashed = (hash_many or _hash_each)([path for path, _ in todo])
+        for (path, signature), digest in zip(todo, hashed, strict=True):
+            files[str(path)], digests[path] = (signature, digest), digest
         self._files = files
         return digests
 

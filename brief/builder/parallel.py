@@ -17,6 +17,7 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
+from brief.builder.cache import file_digest
 from brief.builder.writer import Writer
 from brief.content.load import read_brief
 from brief.errors import BriefError
@@ -281,6 +282,22 @@ def changed_keys(
         _changed_chunk, (resolver, keys, values), len(keys), collect, workers, MIN_KEYS_FOR_POOL, progress
     )
     return changed
+
+
+def _hash_chunk(paths: list[Path], indexes: list[int]) -> list[tuple[int, str | None]]:
+    return [(index, file_digest(paths[index])) for index in indexes]
+
+
+def hash_files(paths: list[Path], progress: Progress, workers: int | None = None) -> list[str | None]:
+    """SHA-256 of each file, on every core (a first build hashes every brief)."""
+    digests: list[str | None] = [None] * len(paths)
+
+    def collect(found: list[tuple[int, str | None]], _: int) -> None:
+        for index, digest in found:
+            digests[index] = digest
+
+    fork_map(_hash_chunk, paths, len(paths), collect, workers, progress=progress)
+    return digests
 
 
 ParseJob = tuple[list[Path], Path, tzinfo, "tzinfo | None", bool]

@@ -49,6 +49,8 @@ if TYPE_CHECKING:
 
 __all__ = ["BuildOptions", "BuildResult", "Builder", "build"]
 
+MIN_FILES_FOR_POOL = 1_000  # files to hash before a pool pays for its start (a body edit hashes one)
+
 
 @dataclass(frozen=True)
 class BuildOptions:
@@ -162,7 +164,7 @@ class Builder:
         if options.clean:
             cache.clear()
         brief_paths = brief_files(config.briefs_dir)
-        digests = cache.file_digests(_input_files(config, brief_paths))
+        digests = cache.file_digests(_input_files(config, brief_paths), self._hash_many)
         extra = f"{options.drafts}|{config.output_dir}|{theme_dir(config)}"
         fingerprint = inputs_fingerprint(digests, extra)
         manifest = cache.manifest
@@ -194,6 +196,13 @@ class Builder:
                     config, None, [], seconds, written, 0, manifest.counts, ingest=report, text_edits=edited
                 ), None
         return self._full(config, cache, digests, brief_paths, fingerprint, extra, started, report)
+
+    def _hash_many(self, paths: list[Path]) -> list[str | None]:
+        if len(paths) < MIN_FILES_FOR_POOL:
+            return [file_digest(path) for path in paths]
+        from brief.builder.parallel import hash_files  # loads the renderer: not for a few files
+
+        return hash_files(paths, self.progress, self.options.workers)
 
     def _full(
         self,
