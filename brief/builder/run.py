@@ -195,7 +195,10 @@ class Builder:
                 return BuildResult(
                     config, None, [], seconds, written, 0, manifest.counts, ingest=report, text_edits=edited
                 ), None
-        return self._full(config, cache, digests, brief_paths, fingerprint, extra, started, report)
+        from brief.builder.parallel import collector_for_building
+
+        with collector_for_building():
+            return self._full(config, cache, digests, brief_paths, fingerprint, extra, started, report)
 
     def _hash_many(self, paths: list[Path]) -> list[str | None]:
         if len(paths) < MIN_FILES_FOR_POOL:
