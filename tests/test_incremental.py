@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import brief.builder.parallel as parallel
+import brief.site.related as related
 from brief.builder.run import Builder, build
 from brief.errors import BriefError
 from tests.conftest import brief_text
@@ -40,8 +41,10 @@ def clean_build_of(root: Path, scratch: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def pool_for_small_sites(monkeypatch):
-    for threshold in ("MIN_PAGES_FOR_POOL", "MIN_KEYS_FOR_POOL", "MIN_BRIEFS_FOR_POOL"):
+    for threshold in ("MIN_PAGES_FOR_POOL", "MIN_KEYS_FOR_POOL"):
         monkeypatch.setattr(parallel, threshold, 0)
+    for threshold in ("MIN_BRIEFS_FOR_POOL", "MIN_TERMS_FOR_POOL"):
+        monkeypatch.setattr(related, threshold, 0)
 
 
 def test_parallel_build_equals_serial(example_copy, tmp_path, pool_for_small_sites):

@@ -35,7 +35,6 @@ _JOB: tuple[Callable[[Any, list[int]], Any], Any] | None = None
 CHUNKS = 128
 MIN_PAGES_FOR_POOL = 400  # below this, starting processes costs more than it saves
 MIN_KEYS_FOR_POOL = 20_000  # keys to look up again (about 6 µs each)
-MIN_BRIEFS_FOR_POOL = 2_000  # briefs to relate (about 80 µs each)
 
 
 @dataclass

@@ -48,8 +48,8 @@ def load_site(
         published,
         cache.memo,
         listed,
-        lambda function, shared, count, on_result: parallel.fork_map(
-            function, shared, count, on_result, workers, parallel.MIN_BRIEFS_FOR_POOL, progress
+        lambda function, shared, count, on_result, minimum: parallel.fork_map(
+            function, shared, count, on_result, workers, minimum, progress
         ),
     )
     if config.stories:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import heapq
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,7 +12,7 @@ from functools import cached_property
 from brief.clocks import on_clock
 from brief.config import SiteConfig
 from brief.model import ENTITY_KIND_SINGULAR, ENTITY_KINDS, Brief, EntityRef
-from brief.site.related import ChunkMap, in_process, related_briefs
+from brief.site.related import ChunkMap, in_process, related_briefs, related_terms
 from brief.site.stories import BriefText, Story, StoryMemo, brief_text, build_stories, story_text_key
 from brief.site.taxonomy import Taxonomy, Term, build_taxonomy, index_url
 from brief.site.timeline import Timeline, build_timeline, month_span, period_url
@@ -204,7 +203,8 @@ def build_site(
         related = related_briefs(ordered, keys, config.related, chunk_map)
         memo["shape"] = shape
         memo["related"] = {slug: [b.slug for b in found] for slug, found in related.items()}
-        memo["together"] = _relate_entities(pages)
+        terms_of = [[t for ts in p.entities.values() for t in ts] for p in pages]
+        memo["together"] = related_terms(terms_of, RELATED_ENTITIES, chunk_map)
     for page in pages:
         page.related = [by_slug[slug] for slug in memo["related"][page.brief.slug]]
     terms = {(t.kind, t.slug): t for taxonomy in entities.values() for t in taxonomy.terms}
@@ -309,26 +309,3 @@ def _gather_aliases(pages: list[BriefPage], entities: dict[str, Taxonomy]) -> No
                 names.add(ref.name)
     for term, names in aliases.items():
         term.aliases = sorted(names, key=lambda s: (s.casefold(), s))
-
-
-def _relate_entities(pages: list[BriefPage]) -> dict[tuple[str, str], list[tuple[tuple[str, str], int]]]:
-    """For each entity, the entities seen with it most, as (kind, slug) keys with counts."""
-    together: dict[Term, Counter[Term]] = {}
-    for page in pages:
-        terms = [t for ts in page.entities.values() for t in ts]
-        if len(terms) < 2:
-            continue
-        for term in terms:
-            counter = together.get(term)
-            if counter is None:
-                counter = together[term] = Counter()
-            counter.update(terms)  # itself included, taken out below: Counter.update runs in C
-    for term, counter in together.items():
-        del counter[term]
-    result = {}
-    for term, counter in together.items():
-        ranked = heapq.nsmallest(
-            RELATED_ENTITIES, counter.items(), key=lambda kv: (-kv[1], kv[0].name.casefold(), kv[0].kind)
-        )
-        result[(term.kind, term.slug)] = [((o.kind, o.slug), n) for o, n in ranked]
-    return result
