@@ -420,7 +420,8 @@ def test_page_details_a_reader_notices(site):
 
 
 def test_one_name_has_one_kind_across_the_site(site):
-    """Two briefs call San Diego a place, one a person: it is a place on every page."""
+    """Two briefs call San Diego a place, one a person: it is a place on every page, with the
+    other names the person-brief gave it."""
     site.brief(
         "a.md", brief_text("A", date="2025-01-01", body="In San Diego.", entities={"places": ["San Diego"]})
     )
@@ -428,11 +429,11 @@ def test_one_name_has_one_kind_across_the_site(site):
         "b.md",
         brief_text("B", date="2025-01-02", body="San Diego again.", entities={"places": ["San Diego"]}),
     )
-    site.brief(
-        "c.md", brief_text("C", date="2025-01-03", body="San Diego said.", entities={"people": ["San Diego"]})
-    )
+    person = {"name": "San Diego", "aliases": ["SD"]}
+    site.brief("c.md", brief_text("C", date="2025-01-03", body="SD said.", entities={"people": [person]}))
     result = site.build()
     assert [t.name for t in result.site.entities["places"].terms] == ["San Diego"]
+    assert result.site.entities["places"].terms[0].aliases == ["SD"]
     assert result.site.entities["people"].terms == []
     c = next(site.out.glob("briefs/**/c/index.html")).read_text()
     assert 'href="/places/san-diego/"' in c and "/people/san-diego/" not in c

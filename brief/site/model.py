@@ -161,6 +161,7 @@ def build_site(
         )
         first.also_reported.append(page)
         retold_pages.append(page)
+    aliases: dict[Term, set[str]] = {}  # every other name a term's briefs call it by
     for page in pages:
         brief = page.brief
         page.tags = [tags.find(t) for t in brief.tags]  # type: ignore[misc]
@@ -170,6 +171,13 @@ def build_site(
             terms = [entities[kind].find(e.name) for e in refs]
             page.entities[kind] = terms  # type: ignore[assignment]
             page.mentions[kind] = list(zip(terms, (e.mentions for e in refs), strict=True))  # type: ignore[arg-type]
+            for ref, term in zip(refs, terms, strict=True):
+                names = aliases.setdefault(term, set())  # type: ignore[arg-type]
+                names.update(ref.aliases)
+                names.add(ref.name)
+    for term, names in aliases.items():
+        names.discard(term.name)
+        term.aliases = sorted(names, key=lambda s: (s.casefold(), s))
     # A retold brief is in no taxonomy; its page links the terms that have pages of their own.
     for page in retold_pages:
         brief = page.brief
@@ -181,7 +189,6 @@ def build_site(
             page.mentions[kind] = [(t, n) for t, n in found if t]
             page.entities[kind] = [t for t, _ in page.mentions[kind]]
 
-    _gather_aliases(pages, entities)
     keys = {p.brief.slug: [(t.kind, t.slug) for ts in p.entities.values() for t in ts] for p in pages}
     shape = hashlib.sha256(
         repr(
@@ -294,18 +301,3 @@ def _first_tellings(briefs: list[Brief]) -> dict[str, str]:
         cycle = points_to.get(slug) in path
         roots[brief.slug] = min(path[path.index(points_to[slug]) :]) if cycle else slug  # type: ignore[arg-type]
     return roots
-
-
-def _gather_aliases(pages: list[BriefPage], entities: dict[str, Taxonomy]) -> None:
-    aliases: dict[Term, set[str]] = {}
-    for page in pages:
-        for ref in page.brief.entities:
-            term = entities[ref.kind].find(ref.name)
-            if term is None:
-                continue
-            names = aliases.setdefault(term, set())
-            names.update(a for a in ref.aliases if a != term.name)
-            if ref.name != term.name:
-                names.add(ref.name)
-    for term, names in aliases.items():
-        term.aliases = sorted(names, key=lambda s: (s.casefold(), s))
