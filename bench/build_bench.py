@@ -108,13 +108,38 @@ OWN_BRIEF_TEMPLATE = (
 )
 
 
+def _spin(_: int) -> float:
+    started = time.perf_counter()
+    total = 0
+    for number in range(10_000_000):
+        total += number
+    return time.perf_counter() - started
+
+
+def machine_speedup(cores: int) -> float:
+    """What `cores` processes of pure Python arithmetic gain on this machine over one: the
+    most any program can (virtual cores that share a physical one give far less than `cores`)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    with context.Pool(1) as pool:
+        alone = pool.map(_spin, [0])[0]
+    with context.Pool(cores) as pool:
+        started = time.perf_counter()
+        pool.map(_spin, range(cores), chunksize=1)
+        together = time.perf_counter() - started
+    return cores * alone / together
+
+
 def cores_rows(site: Path) -> list[list[object]]:
     """Cold builds with one worker and with every core: the serial fraction by Amdahl's law,
-    and the time it predicts for 16 cores. Also the serial part measured directly: the one-worker
-    build's time outside the work it shares out over every core (`brief build -v` says how much
-    of each step that is), that is start-up, relating, planning, saving the cache... The two
-    differ by what running workers side by side costs on this machine."""
+    and the time it predicts for 16 cores; Amdahl's law again against what this machine's cores
+    give side by side (machine_speedup, measured in the same run), since a machine whose cores
+    share a physical one makes any program look serial. Also the serial part measured directly:
+    the one-worker build's time outside the work it shares out over every core (`brief build -v`
+    says how much of each step that is), that is start-up, relating, planning, saving the cache."""
     cores = os.cpu_count() or 1
+    machine = machine_speedup(cores) if cores > 1 else 1.0
     times, outputs = {}, {}
     for workers in (1, cores):
         shutil.rmtree(site / "public", ignore_errors=True)
@@ -127,9 +152,17 @@ def cores_rows(site: Path) -> list[list[object]]:
     predicted = times[1] * (serial + (1 - serial) / 16)
     parallel_part = spread_seconds(outputs[1])
     measured = max(0.0, times[1] - parallel_part) / times[1]
+    against = ""
+    if machine > 1.05:
+        relative = (times[cores] / times[1] - 1 / machine) / (1 - 1 / machine)
+        relative = min(1.0, max(0.0, relative))
+        against = (
+            f"; the machine's own speed-up {machine:.2f}× (pure arithmetic), against which the serial "
+            f"fraction is {relative:.1%} (predicts {times[1] * (relative + (1 - relative) / 16):.1f} s on 16)"
+        )
     note = (
         f"speed-up {speedup:.2f}× on {cores} cores; serial fraction {serial:.1%}; "
-        f"predicted 16 cores {predicted:.1f} s; serial part measured directly {measured:.1%} "
+        f"predicted 16 cores {predicted:.1f} s{against}; serial part measured directly {measured:.1%} "
         f"(predicts {times[1] * (measured + (1 - measured) / 16):.1f} s on 16)"
     )
     return [
