@@ -36,6 +36,15 @@ def in_process(
     on_result(function(shared, list(range(count))), count)
 
 
+def _merged(
+    chunk_map: ChunkMap, function: Callable[[Any, list[int]], dict], shared: Any, count: int, minimum: int
+) -> dict:
+    """The dicts `function` gives for each run of range(count), merged."""
+    found: dict = {}
+    chunk_map(function, shared, count, lambda part, _: found.update(part), minimum)
+    return found
+
+
 def related_briefs(
     briefs: list[Brief],
     entity_keys: dict[str, list[tuple[str, str]]],
@@ -54,14 +63,8 @@ def related_briefs(
         for key in keys:
             carriers[key].append(i)
     weight = {key: 1.0 / math.log(2 + len(idx)) for key, idx in carriers.items()}
-    found: dict[int, list[int]] = {}
-    chunk_map(
-        _related_of,
-        (keys_of, carriers, weight, count),
-        len(briefs),
-        lambda part, _: found.update(part),
-        MIN_BRIEFS_FOR_POOL,
-    )
+    shared = (keys_of, carriers, weight, count)
+    found = _merged(chunk_map, _related_of, shared, len(briefs), MIN_BRIEFS_FOR_POOL)
     return {brief.slug: [briefs[j] for j in found[i]] for i, brief in enumerate(briefs)}
 
 
@@ -101,15 +104,8 @@ def related_terms(
             for term in terms:
                 briefs_with.setdefault(term, []).append(index)
     subjects = list(briefs_with)
-    found: dict[TermKey, list[tuple[TermKey, int]]] = {}
-    chunk_map(
-        _related_terms,
-        (subjects, briefs_with, terms_of, count),
-        len(subjects),
-        lambda part, _: found.update(part),
-        MIN_TERMS_FOR_POOL,
-    )
-    return found
+    shared = (subjects, briefs_with, terms_of, count)
+    return _merged(chunk_map, _related_terms, shared, len(subjects), MIN_TERMS_FOR_POOL)
 
 
 def _related_terms(shared: Any, indexes: list[int]) -> dict[TermKey, list[tuple[TermKey, int]]]:
