@@ -298,11 +298,14 @@ def test_a_text_edit_in_a_new_process_rewrites_only_the_pages_showing_the_text(e
     target.write_text(original)
     assert build(example_copy).text_edits == 0
     assert snapshot(out) == clean_build_of(example_copy, tmp_path)
-    # Splicing twice in a row works from what the first splice stored.
-    for n in range(2):
+    # Splicing several times in a row works from what the last splice stored, and the record
+    # of pages replaced since the reads were saved lists each page once, however many edits.
+    for n in range(4):
         target.write_text(original + f"\nSplice {n}.\n")
         assert build(example_copy).text_edits == 1
     assert snapshot(out) == clean_build_of(example_copy, tmp_path)
+    stale = (example_copy / ".brief-cache" / "stale-reads").read_text().splitlines()
+    assert "briefs/2025/05/tromso-rescue-exercise/index.html" in stale and len(stale) == len(set(stale))
 
 
 def test_text_edits_take_the_full_build_when_the_site_has_its_own_templates(example_copy, tmp_path):

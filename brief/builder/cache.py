@@ -310,8 +310,10 @@ class BuildCache:
         if self._files:
             self.manifest.files, self.manifest.checked_ns = self._files, self._checked_ns
         if not reads_saved and self._unsaved:
-            with open(self.folder / STALE_READS, "a", encoding="utf-8") as handle:
-                handle.write("".join(f"{path}\n" for path in self._unsaved))
+            # Replaced, not appended to: _unsaved already holds what the file listed (see load),
+            # and appending it again doubled the file at every text edit (77 MB after 21).
+            listed = "".join(f"{path}\n" for path in sorted(set(self._unsaved)))
+            self._write_bytes(STALE_READS, listed.encode("utf-8"))
         self._write("manifest.pickle", {"key": self.key, "manifest": self.manifest, "saved": time.time()})
         (self.folder / UNSAVED).unlink(missing_ok=True)
         if reads_saved:
