@@ -22,12 +22,15 @@ from brief.config import SiteConfig
 from brief.content.load import read_brief, relative
 from brief.errors import BriefError
 from brief.model import Brief
-from brief.render.feeds import feed_body, xml_text
 from brief.render.markdown import body_key, make_markdown, summary_adds
 
 
 def _as_shown(form: str, html: str, url: str) -> str:
     """A body as a page of that form carries it (render.renderer, render.feeds)."""
+    if form in ("atom", "json"):
+        # Only now: the feed writer's imports (xml.sax brings urllib) cost 0.1 s of an edit to a
+        # brief that no feed shows.
+        from brief.render.feeds import feed_body, xml_text
     if form == "atom":
         return xml_text(feed_body(html, url))
     if form == "json":
