@@ -64,8 +64,8 @@ def step_seconds(text: str, step: str) -> str:
 
 
 def spread_seconds(text: str) -> float:
-    """The time `brief build -v` says its steps spent on work shared out over every core."""
-    return sum(float(s) for s in re.findall(r"\(([\d.]+) s of it on every core\)", text))
+    """The time `brief build -v` says its steps spent on work split across the workers."""
+    return sum(float(s) for s in re.findall(r"\(([\d.]+) s of it split across workers\)", text))
 
 
 def count_files(folder: Path, suffix: str = "") -> int:

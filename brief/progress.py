@@ -13,7 +13,8 @@ class Progress:
     On a terminal one line is redrawn at most ten times a second; otherwise each phase prints
     one plain line when it starts, so logs stay readable. Quiet prints nothing. With `timings`
     (`-v`), each phase prints how long it took when it ends, and how much of that went to work
-    shared out over every core (`spread`; bench/build_bench.py reads it to find the serial part).
+    split across the workers, however many `-j` gives (`spread`; bench/build_bench.py reads it
+    to find the serial part).
     """
 
     def __init__(self, stream: TextIO | None = None, quiet: bool = False, timings: bool = False) -> None:
@@ -46,7 +47,8 @@ class Progress:
             self._draw()
 
     def spread(self, seconds: float) -> None:
-        """Count `seconds` of the current phase as work shared out over every core."""
+        """Count `seconds` of the current phase as work split across the workers (run in this
+        process when there is one)."""
         self._spread += seconds
 
     def _draw(self, force: bool = False) -> None:
@@ -63,7 +65,7 @@ class Progress:
             self.stream.write("\r\x1b[2K")
             self.stream.flush()
         if self.timings and self.name:
-            spread = f" ({self._spread:.2f} s of it on every core)" if self._spread else ""
+            spread = f" ({self._spread:.2f} s of it split across workers)" if self._spread else ""
             seconds = time.perf_counter() - self._started
             print(f"  {self.name}: {seconds:.2f} s{spread}", file=self.stream, flush=True)
         self.name = ""
