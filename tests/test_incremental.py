@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+import brief.builder.cache as build_cache
 import brief.builder.parallel as parallel
+import brief.builder.run as run_module
 import brief.site.related as related
 from brief.builder.run import Builder, build
 from brief.errors import BriefError
@@ -92,6 +94,25 @@ def test_no_change_build_renders_nothing(example_copy):
     )
     # --clean always builds.
     assert not build(example_copy, clean=True).up_to_date
+
+
+def test_a_no_change_build_remembers_the_files_it_hashed_again(example_copy, monkeypatch):
+    """Like git's index: a file whose stat changed but whose bytes did not is hashed once, and its
+    new stat is trusted from then on, not hashed again at every build."""
+    monkeypatch.setattr(build_cache, "RACY_NS", 0)  # no file is too recent to trust
+    build(example_copy)
+    brief = next((example_copy / "content" / "briefs").rglob("*.md"))
+    os.utime(brief)  # the same bytes, a new mtime: a `touch`, or an editor's save without changes
+    hashed: list[str] = []
+
+    def counting_digest(path: str | Path) -> str | None:
+        hashed.append(str(path))
+        return build_cache.file_digest(path)
+
+    monkeypatch.setattr(run_module, "file_digest", counting_digest)
+    assert build(example_copy).up_to_date and hashed == [str(brief)]
+    hashed.clear()
+    assert build(example_copy).up_to_date and hashed == []
 
 
 def test_deleting_the_output_forces_a_build(example_copy):

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from brief.config import TOP_KEYS
-from brief.content.load import KNOWN_KEYS, parse_brief
+from brief.content.load import KNOWN_KEYS, brief_files, parse_brief
 from brief.errors import BriefError
 from brief.render.markdown import make_markdown
 from tests.conftest import REPO
@@ -181,3 +181,25 @@ def test_alias_bombs_are_one_short_error(tmp_path, capsys):
     assert main(["build", "--site", str(site)]) == 1
     err = capsys.readouterr().err
     assert "site.yml" in err and max(len(line) for line in err.splitlines()) < 300
+
+
+names = st.text(alphabet="ab-._ 0Z", min_size=1, max_size=4).filter(lambda n: n not in (".", ".."))
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(tree=st.lists(st.lists(names, min_size=1, max_size=3), min_size=1, max_size=12))
+def test_brief_files_come_in_path_order(tmp_path_factory, tree: list[list[str]]) -> None:
+    """Folders are listed one by one, each sorted: the whole list is in Path order anyway, which is
+    the order briefs are read and reported in (names with '-' and '.' sort before '/')."""
+    root = tmp_path_factory.mktemp("briefs")
+    for parts in tree:
+        folder = root.joinpath(*parts[:-1])
+        if any(p.is_file() for p in [folder, *folder.parents] if p != root and root in p.parents):
+            continue  # a file already where this folder would go
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{parts[-1]}.md"
+        if not target.is_dir():
+            target.write_text("x")
+    found = brief_files(root)
+    assert found == sorted(found)
+    assert set(found) == {p for p in root.rglob("*.md") if p.is_file() and not p.name.startswith(".")}

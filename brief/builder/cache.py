@@ -34,15 +34,15 @@ from brief.errors import BriefError
 from brief.model import Brief
 
 CACHE_DIR = ".brief-cache"
-FORMAT = 6  # bump when what is stored changes shape or meaning (6: reads marshalled): older ones are ignored
+FORMAT = 7  # bump when what is stored changes shape or meaning (7: texts in shards): older ones are ignored
 RACY_NS = 2_000_000_000  # FAT and some network file systems keep mtimes to 2 s
-BODY_SHARDS = 64
+SHARDS = 64  # files each for bodies and texts
 UNSAVED = "unsaved-pages"  # output files being replaced in place, until the manifest is saved
 STALE_READS = "stale-reads"  # output files replaced since the reads were saved (brief serve)
 
 
-def _shard(slug: str) -> int:
-    return zlib.crc32(slug.encode("utf-8")) % BODY_SHARDS
+def _shard(name: str) -> int:
+    return zlib.crc32(name.encode("utf-8")) % SHARDS
 
 
 @dataclass
@@ -84,22 +84,23 @@ class TextRecord:
     spliceable: bool  # no page read the text in a form a splice cannot follow, and no story uses it
 
 
-def file_digest(path: Path) -> str | None:
+def file_digest(path: str | Path) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest()
     except OSError:
         return None
 
 
-def _hash_each(paths: list[Path]) -> list[str | None]:
+def _hash_each(paths: list[str]) -> list[str | None]:
     return [file_digest(path) for path in paths]
 
 
 class BuildCache:
     """Files each read only when a build needs them: `manifest.pickle` (a Manifest),
     `briefs.pickle` (parsed briefs by file hash, and the site-model relations in `memo`, see
-    build_site), `reads.marshal` (Reads), `bodies/NN.pickle` (rendered bodies, see
-    Renderer.body_html) and `texts.pickle` (TextRecords by source path)."""
+    build_site), `reads.marshal` (Reads), `bodies/NN.pickle` (rendered bodies by slug, see
+    Renderer.body_html) and `texts/NN.pickle` (TextRecords by source path)."""
 
     def __init__(self, root: Path, key: str) -> None:
         self.root = root
@@ -110,7 +111,8 @@ class BuildCache:
         self._memo: dict[str, Any] | None = None
         self._files: dict[str, tuple[tuple[int, ...], str | None]] = {}  # path → (stat, sha256)
         self._checked_ns = 0
-        self._body_keys: dict[int, dict[str, str]] = {}  # shard → {slug: body key} as read
+        self.hashed = 0  # files file_digests could not trust by their stat
+        self._shards_read: dict[tuple[str, int], dict[str, Any]] = {}  # (kind, shard) → entries
 
     @property
     def folder(self) -> Path:
@@ -132,34 +134,34 @@ class BuildCache:
         return cache
 
     def file_digests(
-        self, paths: list[Path], hash_many: Callable[[list[Path]], list[str | None]] | None = None
-    ) -> dict[Path, str | None]:
-        """SHA-256 of each file (None if unreadable), hashing only files that may have changed;
+        self, paths: list[str], hash_many: Callable[[list[str]], list[str | None]] | None = None
+    ) -> dict[str, str | None]:
+        """SHA-256 of each file by its path (None if unreadable), hashing only files that may have changed;
         `hash_many` hashes them when there are many (a first build: on every core)."""
         known = self.manifest.files
         # Trust a file's stat only if it was last touched well before the build that hashed it.
         settled = self.manifest.checked_ns - RACY_NS
         self._checked_ns = time.time_ns()
-        digests: dict[Path, str | None] = {}
+        digests: dict[str, str | None] = {}
         files: dict[str, tuple[tuple[int, ...], str | None]] = {}
-        todo: list[tuple[Path, tuple[int, ...]]] = []
+        todo: list[tuple[str, tuple[int, ...]]] = []
         for path in paths:
-            name = str(path)
             try:
-                st = os.stat(name)
+                st = os.stat(path)
             except OSError:
                 digests[path] = None
                 continue
             signature = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-            entry = known.get(name)
+            entry = known.get(path)
             if entry is not None and entry[0] == signature and max(st.st_mtime_ns, st.st_ctime_ns) < settled:
-                files[name], digests[path] = entry, entry[1]
+                files[path], digests[path] = entry, entry[1]
             else:
                 todo.append((path, signature))
                 digests[path] = None  # keeps the order of `paths`
+        self.hashed = len(todo)
         hashed = (hash_many or _hash_each)([path for path, _ in todo])
         for (path, signature), digest in zip(todo, hashed, strict=True):
-            files[str(path)], digests[path] = (signature, digest), digest
+            files[path], digests[path] = (signature, digest), digest
         self._files = files
         return digests
 
@@ -204,36 +206,41 @@ class BuildCache:
         return self._memo
 
     def load_bodies(self, slugs: Iterable[str] | None = None) -> dict[str, Any]:
-        """Rendered brief bodies (slug → Renderer's StoredBody): all of them, or the shards that
-        hold `slugs`. Bodies are kept in shards so that a build that changed a few writes a few."""
-        shards = range(BODY_SHARDS) if slugs is None else sorted({_shard(slug) for slug in slugs})
-        bodies: dict[str, Any] = {}
-        for shard in shards:
-            part = self._read(f"bodies/{shard:02d}.pickle").get("bodies", {})
-            self._body_keys[shard] = {slug: entry[0] for slug, entry in part.items()}
-            bodies.update(part)
-        return bodies
+        """Rendered brief bodies (slug → Renderer's StoredBody): all of them, or those in the
+        shards that hold `slugs`."""
+        return self._load_sharded("bodies", slugs)
 
     def save_bodies(self, bodies: dict[str, Any], whole: bool = True) -> None:
-        """Write the shards whose bodies changed since loaded: all shards when `bodies` is `whole`,
-        else only those loaded."""
-        parts: dict[int, dict[str, Any]] = {shard: {} for shard in range(BODY_SHARDS)}
-        for slug, entry in bodies.items():
-            parts[_shard(slug)][slug] = entry
-        for shard, part in parts.items():
-            if not whole and shard not in self._body_keys:
-                continue
-            keys = {slug: entry[0] for slug, entry in part.items()}
-            if self._body_keys.get(shard) != keys:
-                self._write(f"bodies/{shard:02d}.pickle", {"key": self.key, "bodies": part})
-                self._body_keys[shard] = keys
+        self._save_sharded("bodies", bodies, whole)
 
-    def load_texts(self) -> dict[str, TextRecord]:
-        """Which files show each brief's text, by source path."""
-        return self._read("texts.pickle").get("texts", {}) if self.manifest.texts_trusted else {}
+    def load_texts(self, paths: Iterable[str] | None = None) -> dict[str, TextRecord]:
+        """Which files show each brief's text, by source path: all, or those in the shards that
+        hold `paths`."""
+        return self._load_sharded("texts", paths) if self.manifest.texts_trusted else {}
 
     def save_texts(self, texts: dict[str, TextRecord]) -> None:
-        self._write("texts.pickle", {"key": self.key, "texts": texts})
+        self._save_sharded("texts", texts, whole=True)
+
+    def _load_sharded(self, kind: str, names: Iterable[str] | None) -> dict[str, Any]:
+        """Kept in shards by name, so that a build that changed a few briefs reads and writes a few."""
+        shards = range(SHARDS) if names is None else sorted({_shard(name) for name in names})
+        found: dict[str, Any] = {}
+        for shard in shards:
+            part = self._read(f"{kind}/{shard:02d}.pickle").get(kind, {})
+            self._shards_read[kind, shard] = part
+            found.update(part)
+        return found
+
+    def _save_sharded(self, kind: str, entries: dict[str, Any], whole: bool) -> None:
+        """Write the shards that changed since read: all shards when `entries` is `whole`, else
+        only those read."""
+        parts: dict[int, dict[str, Any]] = {shard: {} for shard in range(SHARDS)}
+        for name, entry in entries.items():
+            parts[_shard(name)][name] = entry
+        for shard, part in parts.items():
+            if (whole or (kind, shard) in self._shards_read) and self._shards_read.get((kind, shard)) != part:
+                self._write(f"{kind}/{shard:02d}.pickle", {"key": self.key, kind: part})
+                self._shards_read[kind, shard] = part
 
     def load_reads(self) -> Reads:
         """What each page read; pages replaced since (by brief serve, a splice, or a build that
@@ -321,7 +328,7 @@ class BuildCache:
         self._unsaved = []
 
 
-def inputs_fingerprint(digests: dict[Path, str | None], extra: str) -> str:
+def inputs_fingerprint(digests: dict[str, str | None], extra: str) -> str:
     """One hash over every input file's path and content."""
     digest = hashlib.sha256(extra.encode())
     for path in sorted(digests):

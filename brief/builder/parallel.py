@@ -277,11 +277,11 @@ def changed_keys(
     return changed
 
 
-def _hash_chunk(paths: list[Path], indexes: list[int]) -> list[tuple[int, str | None]]:
+def _hash_chunk(paths: list[str], indexes: list[int]) -> list[tuple[int, str | None]]:
     return [(index, file_digest(paths[index])) for index in indexes]
 
 
-def hash_files(paths: list[Path], progress: Progress, workers: int | None = None) -> list[str | None]:
+def hash_files(paths: list[str], progress: Progress, workers: int | None = None) -> list[str | None]:
     """SHA-256 of each file, on every core (a first build hashes every brief)."""
     digests: list[str | None] = [None] * len(paths)
 

@@ -31,13 +31,12 @@ from brief.builder.output import guard_output, remove_leftovers
 from brief.builder.search import INDEX_DIR, index_site, pagefind_available
 from brief.builder.writer import Writer
 from brief.config import SiteConfig, load_config
-from brief.content.entities import ENTITIES_FILE
-from brief.content.load import brief_files, relative
+from brief.content import ENTITIES_FILE, STORIES_FILE
+from brief.content.load import brief_names, relative
 from brief.errors import BriefError
 from brief.ingest.inbox import inbox_files
 from brief.lock import site_lock
 from brief.progress import Progress
-from brief.site.stories import STORIES_FILE
 from brief.themes import theme_dir
 
 if TYPE_CHECKING:
@@ -100,15 +99,15 @@ def build(
     return Builder(root, options, progress).build()
 
 
-def _input_files(config: SiteConfig, briefs: list[Path]) -> list[Path]:
+def _input_files(config: SiteConfig, briefs: list[str]) -> list[str]:
     """Every file a build reads."""
-    files = [config.root / "site.yml", *briefs]
-    for listing in (ENTITIES_FILE, STORIES_FILE):  # names' kinds; stories pinned, merged, named
+    files = [str(config.root / "site.yml"), *briefs]
+    for listing in (ENTITIES_FILE, STORIES_FILE):
         if (config.root / listing).is_file():
-            files.append(config.root / listing)
+            files.append(str(config.root / listing))
     for folder in (config.templates_dir, config.root / "static", theme_dir(config)):
         if folder.is_dir():
-            files.extend(p for p in folder.rglob("*") if p.is_file())
+            files.extend(str(p) for p in folder.rglob("*") if p.is_file())
     return files
 
 
@@ -163,7 +162,7 @@ class Builder:
         cache = BuildCache.load(config.root, config.timezone)
         if options.clean:
             cache.clear()
-        brief_paths = brief_files(config.briefs_dir)
+        brief_paths = brief_names(config.briefs_dir)
         digests = cache.file_digests(_input_files(config, brief_paths), self._hash_many)
         extra = f"{options.drafts}|{config.output_dir}|{theme_dir(config)}"
         fingerprint = inputs_fingerprint(digests, extra)
@@ -174,6 +173,8 @@ class Builder:
             and manifest.fingerprint == fingerprint
             and (config.output_dir / "sitemap.xml").is_file()
         ):
+            if cache.hashed:  # files touched just before the last build: their stat is trusted from now on
+                cache.save_manifest(reads_saved=False)
             seconds = time.perf_counter() - started
             result = BuildResult(
                 config, None, [], seconds, 0, 0, manifest.counts, ingest=report, rendered=False
@@ -200,7 +201,7 @@ class Builder:
         with collector_for_building():
             return self._full(config, cache, digests, brief_paths, fingerprint, extra, started, report)
 
-    def _hash_many(self, paths: list[Path]) -> list[str | None]:
+    def _hash_many(self, paths: list[str]) -> list[str | None]:
         if len(paths) < MIN_FILES_FOR_POOL:
             return [file_digest(path) for path in paths]
         from brief.builder.parallel import hash_files  # loads the renderer: not for a few files
@@ -211,8 +212,8 @@ class Builder:
         self,
         config: SiteConfig,
         cache: BuildCache,
-        digests: dict[Path, str | None],
-        brief_paths: list[Path],
+        digests: dict[str, str | None],
+        brief_paths: list[str],
         fingerprint: str,
         extra: str,
         started: float,
@@ -237,7 +238,7 @@ class Builder:
         progress.step("planning pages")
         plan = plan_pages(site)
         briefs_prefix = str(config.briefs_dir) + "/"
-        shared = [(str(p), d) for p, d in sorted(digests.items()) if not str(p).startswith(briefs_prefix)]
+        shared = [(p, d) for p, d in sorted(digests.items()) if not p.startswith(briefs_prefix)]
         build_key = inputs_fingerprint(
             {}, repr((shared, options.drafts, str(config.output_dir), __version__))
         )
@@ -380,7 +381,7 @@ class WarmBuild:
 
     config: SiteConfig
     cache: BuildCache
-    digests: dict[Path, str | None]  # every input file of the last build → its SHA-256
+    digests: dict[str, str | None]  # every input file of the last build → its SHA-256
     extra: str
     site: Site
     plan: list[Page]
@@ -394,11 +395,11 @@ class WarmBuild:
         return {page.brief.source_path: page for page in self.site.brief_pages}
 
     @cached_property
-    def _resolved(self) -> dict[Path, Path]:
+    def _resolved(self) -> dict[Path, str]:
         # Made on the first edit, not by every build: resolving 10,000 paths takes time.
-        return {path.resolve(): path for path in self.digests}
+        return {Path(path).resolve(): path for path in self.digests}
 
-    def page_for(self, path: Path) -> BriefPage | None:
+    def page_for(self, path: str) -> BriefPage | None:
         return self._items.get(relative(path, self.config.root))
 
     @cached_property
@@ -435,8 +436,9 @@ class WarmBuild:
         digests = dict(self.digests)
         edited = []
         for changed_path in changed:
-            path = changed_path if changed_path in digests else self._resolved.get(changed_path.resolve())
-            if path is None or not path.is_file():
+            name = str(changed_path)
+            path = name if name in digests else self._resolved.get(changed_path.resolve())
+            if path is None or not os.path.isfile(path):
                 return None
             digest = file_digest(path)
             if digest == digests[path]:
@@ -445,7 +447,7 @@ class WarmBuild:
             if page is None or page.story is not None:
                 return None  # not a brief shown on the site, or one whose text a story's timeline uses
             try:
-                new = read_brief(path, self.config.root, self.config.input_zone)
+                new = read_brief(Path(path), self.config.root, self.config.input_zone)
             except BriefError:
                 return None  # the full build reports it, with the others
             if new.meta_hash != page.brief.meta_hash:

@@ -21,25 +21,26 @@ def load_site(
     drafts: bool,
     progress: Progress,
     cache: BuildCache,
-    digests: dict[Path, str | None],
-    paths: list[Path],
+    digests: dict[str, str | None],
+    names: list[str],
     workers: int | None = None,
 ) -> Site:
     """Read and validate everything, write nothing."""
     if config.search and not pagefind_available():
         # No indexer: no search box pointing at an index that does not exist.
         config = dataclasses.replace(config, search=False)
-    progress.step("reading briefs", len(paths))
-    unread = [path for path in paths if cache.get(relative(path, config.root), digests.get(path)) is None]
+    progress.step("reading briefs", len(names))
+    root = config.root
+    unread = [Path(name) for name in names if cache.get(relative(name, root), digests.get(name)) is None]
     texts = cache.memo.setdefault("story_texts", {})
     parsed = parallel.parse_briefs(
         unread, config.root, config.input_zone, config.zone, config.stories, progress, workers
     )
     for path, (brief, text) in parsed.items():
-        cache.put(brief.source_path, digests.get(path), brief)
+        cache.put(brief.source_path, digests.get(str(path)), brief)
         if text is not None:
             texts[story_text_key(brief, config)] = text
-    briefs = load_briefs(paths, config.root, config.input_zone, cache, digests)
+    briefs = load_briefs([Path(name) for name in names], config.root, config.input_zone, cache, digests)
     published = [b for b in briefs if drafts or not b.draft]
     progress.step("relating briefs, tags and entities")
     listed = entity_kinds(read_entities_file(config.root))

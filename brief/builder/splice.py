@@ -22,15 +22,12 @@ from brief.config import SiteConfig
 from brief.content.load import read_brief, relative
 from brief.errors import BriefError
 from brief.model import Brief
+from brief.render.feeds import feed_body, xml_text
 from brief.render.markdown import body_key, make_markdown, summary_adds
 
 
 def _as_shown(form: str, html: str, url: str) -> str:
     """A body as a page of that form carries it (render.renderer, render.feeds)."""
-    if form in ("atom", "json"):
-        # Only now: the feed writer's imports (xml.sax brings urllib) cost 0.1 s of an edit to a
-        # brief that no feed shows.
-        from brief.render.feeds import feed_body, xml_text
     if form == "atom":
         return xml_text(feed_body(html, url))
     if form == "json":
@@ -41,7 +38,7 @@ def _as_shown(form: str, html: str, url: str) -> str:
 def splice_text_edits(
     config: SiteConfig,
     cache: BuildCache,
-    digests: dict[Path, str | None],
+    digests: dict[str, str | None],
     lock: AbstractContextManager | None,
 ) -> tuple[int, int] | None:
     """Put the new text of edited briefs into the files the last build wrote; (briefs edited,
@@ -53,15 +50,16 @@ def splice_text_edits(
         return None
     changed = []
     for path, digest in digests.items():
-        entry = known.get(str(path))
+        entry = known.get(path)
         if entry is None:
             return None  # a file added (and, the counts being equal, another one removed)
         if entry[1] != digest:
             changed.append(path)
     if not changed:
         return None
-    texts = cache.load_texts()
-    records = [texts.get(relative(path, config.root)) for path in changed]
+    names = [relative(path, config.root) for path in changed]
+    texts = cache.load_texts(names)
+    records = [texts.get(name) for name in names]
     if any(record is None or not record.spliceable for record in records):
         return None  # site.yml, a template, a draft, or text read in a way a splice cannot follow
     bodies = cache.load_bodies(record.slug for record in records if record is not None)
@@ -69,7 +67,7 @@ def splice_text_edits(
     for path, record in zip(changed, records, strict=True):
         assert record is not None
         try:
-            brief = read_brief(path, config.root, config.input_zone)
+            brief = read_brief(Path(path), config.root, config.input_zone)
         except BriefError:
             return None  # the full build reports it, with the others
         if brief.meta_hash != record.meta_hash or brief.slug not in bodies:

@@ -12,11 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from brief.content import ENTITIES_FILE
 from brief.errors import BriefError
 from brief.model import ENTITY_KINDS
 from brief.yamlfile import line_of, parse_yaml
-
-ENTITIES_FILE = Path("content") / "entities.yml"
 
 
 def read_entities_file(root: Path) -> dict[str, Any]:

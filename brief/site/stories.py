@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from brief.clocks import on_clock
+from brief.content import STORIES_FILE
 from brief.errors import BriefError
 from brief.site.dates import find_dates
 from brief.slugs import slugify
@@ -44,7 +45,6 @@ if TYPE_CHECKING:
     from brief.model import Brief
     from brief.site.model import BriefPage
 
-STORIES_FILE = Path("content") / "stories.yml"
 WINDOW_DAYS = 30  # a story with no brief for this long takes no more
 THRESHOLD = 0.06  # cosine to a story's centroid that a brief needs to join it
 TERMS_PER_BRIEF = 1000  # its heaviest terms: a bound on memory, not a filter (briefs have fewer)
