@@ -47,6 +47,7 @@ def pool_for_small_sites(monkeypatch):
         monkeypatch.setattr(parallel, threshold, 0)
     for threshold in ("MIN_BRIEFS_FOR_POOL", "MIN_TERMS_FOR_POOL"):
         monkeypatch.setattr(related, threshold, 0)
+    monkeypatch.setattr(run_module, "MIN_FILES_FOR_POOL", 0)  # hashing, and writing the cache
 
 
 def test_parallel_build_equals_serial(example_copy, tmp_path, pool_for_small_sites):

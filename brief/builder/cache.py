@@ -34,9 +34,9 @@ from brief.errors import BriefError
 from brief.model import Brief
 
 CACHE_DIR = ".brief-cache"
-FORMAT = 7  # bump when what is stored changes shape or meaning (7: texts in shards): older ones are ignored
+FORMAT = 8  # bump when what is stored changes shape or meaning (8: briefs in shards): older ones are ignored
 RACY_NS = 2_000_000_000  # FAT and some network file systems keep mtimes to 2 s
-SHARDS = 64  # files each for bodies and texts
+SHARDS = 64  # files each for briefs, bodies and texts
 UNSAVED = "unsaved-pages"  # output files being replaced in place, until the manifest is saved
 STALE_READS = "stale-reads"  # output files replaced since the reads were saved (brief serve)
 
@@ -96,11 +96,16 @@ def _hash_each(paths: list[str]) -> list[str | None]:
     return [file_digest(path) for path in paths]
 
 
+def _run_each(jobs: list[Callable[[], None]]) -> None:
+    for job in jobs:
+        job()
+
+
 class BuildCache:
     """Files each read only when a build needs them: `manifest.pickle` (a Manifest),
-    `briefs.pickle` (parsed briefs by file hash, and the site-model relations in `memo`, see
-    build_site), `reads.marshal` (Reads), `bodies/NN.pickle` (rendered bodies by slug, see
-    Renderer.body_html) and `texts/NN.pickle` (TextRecords by source path)."""
+    `reads.marshal` (Reads), `memo.pickle` (the site-model relations, see build_site), and in
+    64 shards each: `briefs/` (parsed briefs and their file's hash, by path), `bodies/`
+    (rendered bodies by slug, see Renderer.body_html), `texts/` (TextRecords by path)."""
 
     def __init__(self, root: Path, key: str) -> None:
         self.root = root
@@ -113,6 +118,7 @@ class BuildCache:
         self._checked_ns = 0
         self.hashed = 0  # files file_digests could not trust by their stat
         self._shards_read: dict[tuple[str, int], dict[str, Any]] = {}  # (kind, shard) → entries
+        self._queued: list[Callable[[], None]] | None = None  # writes that `save` hands out
 
     @property
     def folder(self) -> Path:
@@ -189,8 +195,8 @@ class BuildCache:
 
     def _load_briefs(self) -> None:
         if self._briefs is None:
-            stored = self._read("briefs.pickle")
-            self._briefs, self._memo = stored.get("briefs", {}), stored.get("memo", {})
+            self._briefs = self._load_sharded("briefs", None)
+            self._memo = self._read("memo.pickle").get("memo", {})
 
     @property
     def briefs(self) -> dict[str, tuple[str, Brief]]:
@@ -216,9 +222,6 @@ class BuildCache:
         """Which files show each brief's text, by source path: all, or those in the shards that
         hold `paths`."""
         return self._load_sharded("texts", paths) if self.manifest.texts_trusted else {}
-
-    def save_texts(self, texts: dict[str, TextRecord]) -> None:
-        self._save_sharded("texts", texts, whole=True)
 
     def _load_sharded(self, kind: str, names: Iterable[str] | None) -> dict[str, Any]:
         """Kept in shards by name, so that a build that changed a few briefs reads and writes a few."""
@@ -256,16 +259,18 @@ class BuildCache:
             reads.pages[path] = None
         return reads
 
-    def save_reads(self, reads: Reads) -> None:
+    def _save_reads(self, reads: Reads) -> None:
         pages = {path: None if r is None else r.tobytes() for path, r in reads.pages.items()}
         self._write_bytes("reads.marshal", marshal.dumps((self.key, reads.keys, reads.values, pages)))
 
     def _write(self, name: str, stored: dict[str, Any]) -> None:
-        self._write_bytes(name, pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))
+        if self._queued is not None:
+            self._queued.append(lambda: self._write(name, stored))
+        else:
+            self._write_bytes(name, pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))
 
     def _write_bytes(self, name: str, data: bytes) -> None:
         (self.folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (self.folder / ".gitignore").write_text("*\n")
         temporary = self.folder / f"{name}.tmp-{os.getpid()}"
         temporary.write_bytes(data)
         os.replace(temporary, self.folder / name)
@@ -278,12 +283,34 @@ class BuildCache:
         if digest is not None:
             self.briefs[rel_path] = (digest, brief)
 
-    def save(self, keep: set[str] | None = None) -> None:
-        if self._briefs is not None:
-            if keep is not None:
-                self._briefs = {k: v for k, v in self._briefs.items() if k in keep}
-            self._write("briefs.pickle", {"key": self.key, "briefs": self._briefs, "memo": self._memo})
+    def save(
+        self,
+        bodies: dict[str, Any],
+        texts: Callable[[], dict[str, TextRecord]],
+        reads: Reads,
+        keep: set[str],
+        run_all: Callable[[list[Callable[[], None]]], None] | None = None,
+    ) -> None:
+        """Everything a full build leaves, then the manifest that vouches for it. Encoding and
+        writing the files (1.8 s at 10,000 briefs) are jobs that `run_all` runs, on every core
+        (builder.parallel); `texts` is made in one of them."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / ".gitignore").write_text("*\n")
+        self._queued = [
+            lambda: self._save_reads(reads),
+            lambda: self._save_sharded("texts", texts(), whole=True),
+        ]
+        try:
+            self.save_bodies(bodies)
+            self._briefs = {path: entry for path, entry in self.briefs.items() if path in keep}
+            self._save_sharded("briefs", self._briefs, whole=True)
+            self._write("memo.pickle", {"key": self.key, "memo": self.memo})
+            jobs = self._queued
+        finally:
+            self._queued = None  # what forked workers inherit: they write, not queue
+        (run_all or _run_each)(jobs)
         # The manifest last: it vouches for the output, so it must not outlive a failed save.
+        self.manifest.texts_trusted = True
         self.save_manifest()
 
     def forget_pages(self, paths: Iterable[str]) -> None:

@@ -277,6 +277,16 @@ def changed_keys(
     return changed
 
 
+def _run_chunk(jobs: list[Callable[[], None]], indexes: list[int]) -> None:
+    for index in indexes:
+        jobs[index]()
+
+
+def run_jobs(jobs: list[Callable[[], None]], progress: Progress, workers: int | None = None) -> None:
+    """Jobs that need nothing back (writing the build cache's files), on every core."""
+    fork_map(_run_chunk, jobs, len(jobs), lambda *_: None, workers, 2, progress)
+
+
 def _hash_chunk(paths: list[str], indexes: list[int]) -> list[tuple[int, str | None]]:
     return [(index, file_digest(paths[index])) for index in indexes]
 
