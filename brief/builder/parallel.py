@@ -67,9 +67,13 @@ def _render_chunk(job: tuple[Renderer, list[Page], Writer], indexes: list[int]) 
     )
 
 
-def _render_bodies(job: tuple[Renderer, list[BriefPage]], indexes: list[int]) -> list[tuple[str, StoredBody]]:
+def _bodies(job: tuple[Renderer, list[BriefPage]], indexes: list[int]) -> list[tuple[str, StoredBody]]:
     renderer, items = job
-    return [(items[i].brief.slug, renderer.render_body(items[i])) for i in indexes]
+    found = []
+    for index in indexes:
+        stored, still_right = renderer.stored_body(items[index])
+        found.append((items[index].brief.slug, stored if still_right else renderer.render_body(items[index])))
+    return found
 
 
 def _chunks(count: int) -> list[list[int]]:
@@ -167,25 +171,19 @@ def _map(
 def render_bodies(renderer: Renderer, progress: Progress, workers: int | None = None) -> None:
     """Give the renderer every brief's body before pages are rendered, on every core.
 
-    Bodies stored by an earlier build are reused. The rest are rendered here, once: left to the
-    page workers, a body would be rendered again in each worker whose feeds show it."""
-    todo: list[BriefPage] = []
-    for item in renderer.site.brief_pages:
-        stored, still_right = renderer.stored_body(item)
-        if still_right:
-            renderer.add_bodies([(item.brief.slug, stored)])
-        else:
-            todo.append(item)
-    if todo:
-        progress.step("rendering markdown", len(todo))
-        fork_map(
-            _render_bodies,
-            (renderer, todo),
-            len(todo),
-            lambda rendered, n: (renderer.add_bodies(rendered), progress.advance(n)),
-            workers,
-            progress=progress,
-        )
+    Bodies stored by an earlier build are reused when their key (the markdown, the entity links)
+    is the same. The rest are rendered here, once: left to the page workers, a body would be
+    rendered again in each worker whose feeds show it."""
+    items = renderer.site.brief_pages
+    progress.step("rendering markdown", len(items))
+    fork_map(
+        _bodies,
+        (renderer, items),
+        len(items),
+        lambda found, n: (renderer.add_bodies(found), progress.advance(n)),
+        workers,
+        progress=progress,
+    )
 
 
 def render_plan(

@@ -159,6 +159,7 @@ class Renderer:
         for slug, stored in bodies:
             self.stored_bodies[slug] = stored
             self._bodies[slug] = stored[1]
+            self._keys[slug] = stored[0], stored[2]
 
     def partial_cached(self, name: str, key: object, **context: object) -> Markup:
         """Template `name` rendered with `context` once per build for each `key` (Hugo's
