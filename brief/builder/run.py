@@ -426,9 +426,14 @@ class WarmBuild:
                 readers.setdefault(number, []).append(path)
         return by_ref, readers
 
+    @cached_property
+    def _plan_index(self) -> dict[str, int]:
+        return {page.path: number for number, page in enumerate(self.plan)}
+
     def prepare(self) -> None:
         """Make what an edit needs now, not on the first edit."""
         self._index  # noqa: B018
+        self._plan_index  # noqa: B018
         self._items  # noqa: B018
         self._resolved  # noqa: B018
 
@@ -484,7 +489,8 @@ class WarmBuild:
         self.renderer.forget(changed_numbers)
         by_ref, readers = self._index
         paths = {path for number in changed_numbers for path in readers.get(number, ())}
-        stale = [page for page in self.plan if page.path in paths]
+        index = self._plan_index
+        stale = [self.plan[i] for i in sorted(index[path] for path in paths if path in index)]
         writer = Writer(self.config.output_dir, staged=False)
         from brief.builder.parallel import render_plan
 
@@ -504,8 +510,8 @@ class WarmBuild:
         writer.commit(lock)
         self.digests = digests
         # The new bodies, so that a later `brief build` can splice into these pages.
-        shown = {page.brief.slug for page in self.site.brief_pages}
-        cache.save_bodies({s: b for s, b in self.renderer.stored_bodies.items() if s in shown})
+        bodies = self.renderer.stored_bodies
+        cache.update_bodies({new.slug: bodies[new.slug] for _, new, _ in edited if new.slug in bodies})
         manifest.fingerprint = inputs_fingerprint(digests, self.extra)
         # Where texts show is what the last full build recorded, unless a page now reads otherwise.
         manifest.texts_trusted = all(self.records.get(path) == record for path, record in before.items())

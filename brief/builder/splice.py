@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from brief.builder.cache import BuildCache, TextRecord
 from brief.builder.writer import Writer
@@ -24,6 +25,9 @@ from brief.errors import BriefError
 from brief.model import Brief
 from brief.render.feeds import feed_body, xml_text
 from brief.render.markdown import body_key, make_markdown, summary_adds
+
+if TYPE_CHECKING:
+    from brief.render.renderer import StoredBody  # types only: it imports Jinja
 
 
 def _as_shown(form: str, html: str, url: str) -> str:
@@ -76,6 +80,7 @@ def splice_text_edits(
 
     markdown = make_markdown(config.unsafe_html)
     files: dict[str, str] = {}
+    changed: dict[str, StoredBody] = {}
     for brief, record in edits:
         _, old_html, links = bodies[record.slug]
         new_html = markdown.render(brief.body, {"entity_links": links})
@@ -94,7 +99,7 @@ def splice_text_edits(
             if files[rel_path].count(old) != 1:
                 return None  # the output is not what the last build wrote
             files[rel_path] = files[rel_path].replace(old, new)
-        bodies[record.slug] = (body_key(brief.content_hash, config.unsafe_html, links), new_html, links)
+        changed[record.slug] = (body_key(brief.content_hash, config.unsafe_html, links), new_html, links)
 
     # The spliced pages' records of what they read hold the old bodies' keys: the caller saves
     # the manifest without saving reads, so they are kept out of the next full build's trust.
@@ -103,5 +108,5 @@ def splice_text_edits(
     for rel_path, text in files.items():
         writer.write(rel_path, text.encode("utf-8"))
     writer.commit(lock)
-    cache.save_bodies(bodies, whole=False)
+    cache.update_bodies(changed)
     return len(edits), writer.written
