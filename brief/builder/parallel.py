@@ -168,6 +168,25 @@ def _map(
         gc.unfreeze()
 
 
+def gather(
+    function: Callable[[Any, list[int]], list[Any]],
+    shared: Any,
+    count: int,
+    progress: Progress,
+    workers: int | None = None,
+    minimum: int | None = None,
+) -> list[Any]:
+    """fork_map's results, each run's list joined into one, in the order runs end."""
+    found: list[Any] = []
+
+    def collect(result: list[Any], items: int) -> None:
+        found.extend(result)
+        progress.advance(items)
+
+    fork_map(function, shared, count, collect, workers, minimum, progress)
+    return found
+
+
 def render_bodies(renderer: Renderer, progress: Progress, workers: int | None = None) -> None:
     """Give the renderer every brief's body before pages are rendered, on every core.
 
@@ -176,14 +195,7 @@ def render_bodies(renderer: Renderer, progress: Progress, workers: int | None = 
     rendered again in each worker whose feeds show it."""
     items = renderer.site.brief_pages
     progress.step("rendering markdown", len(items))
-    fork_map(
-        _bodies,
-        (renderer, items),
-        len(items),
-        lambda found, n: (renderer.add_bodies(found), progress.advance(n)),
-        workers,
-        progress=progress,
-    )
+    renderer.add_bodies(gather(_bodies, (renderer, items), len(items), progress, workers))
 
 
 def render_plan(
@@ -261,18 +273,10 @@ def changed_keys(
     """The numbers of the keys whose value differs in the new model (render.reads), their new
     values put into `values`; on every core, as each key is looked up and hashed on its own (at
     10,000 briefs, 385,000 keys took 2.4 s on one core)."""
-    changed: set[int] = set()
-
-    def collect(found: list[tuple[int, Any]], count: int) -> None:
-        for number, now in found:
-            changed.add(number)
-            values[number] = now
-        progress.advance(count)
-
-    fork_map(
-        _changed_chunk, (resolver, keys, values), len(keys), collect, workers, MIN_KEYS_FOR_POOL, progress
-    )
-    return changed
+    found = gather(_changed_chunk, (resolver, keys, values), len(keys), progress, workers, MIN_KEYS_FOR_POOL)
+    for number, now in found:
+        values[number] = now
+    return {number for number, _ in found}
 
 
 def _run_chunk(jobs: list[Callable[[], None]], indexes: list[int]) -> None:
@@ -291,14 +295,8 @@ def _hash_chunk(paths: list[str], indexes: list[int]) -> list[tuple[int, str | N
 
 def hash_files(paths: list[str], progress: Progress, workers: int | None = None) -> list[str | None]:
     """SHA-256 of each file, on every core (a first build hashes every brief)."""
-    digests: list[str | None] = [None] * len(paths)
-
-    def collect(found: list[tuple[int, str | None]], _: int) -> None:
-        for index, digest in found:
-            digests[index] = digest
-
-    fork_map(_hash_chunk, paths, len(paths), collect, workers, progress=progress)
-    return digests
+    digests = dict(gather(_hash_chunk, paths, len(paths), progress, workers))
+    return [digests[index] for index in range(len(paths))]
 
 
 ParseJob = tuple[list[Path], Path, tzinfo, "tzinfo | None", bool]
@@ -328,14 +326,6 @@ def parse_briefs(
 ) -> dict[Path, tuple[Brief, BriefText | None]]:
     """Parse briefs, and read what stories need of their text, on every core (a cold build:
     10,000 take 2 s and 5 s on one). A brief with an error is left out: load_briefs reports it."""
-    parsed: dict[Path, tuple[Brief, BriefText | None]] = {}
-
-    def collect(results: list[tuple[int, Brief | None, BriefText | None]], count: int) -> None:
-        for index, brief, text in results:
-            if brief is not None:
-                parsed[paths[index]] = brief, text
-        progress.advance(count)
-
     job = (paths, root, zone, site_zone, stories)
-    fork_map(_parse_chunk, job, len(paths), collect, workers, progress=progress)
-    return parsed
+    found = gather(_parse_chunk, job, len(paths), progress, workers)
+    return {paths[index]: (brief, text) for index, brief, text in found if brief is not None}

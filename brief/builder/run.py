@@ -72,11 +72,7 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     ingest: IngestReport | None = None
     text_edits: int = 0  # briefs whose new text was spliced into the last build's files
-    rendered: bool = True  # False: the output was already up to date
-
-    @property
-    def up_to_date(self) -> bool:
-        return not self.rendered
+    up_to_date: bool = False  # the output was already up to date: nothing rendered
 
     def summary(self) -> str:
         if self.text_edits:
@@ -177,7 +173,7 @@ class Builder:
                 cache.save_manifest(reads_saved=False)
             seconds = time.perf_counter() - started
             result = BuildResult(
-                config, None, [], seconds, 0, 0, manifest.counts, ingest=report, rendered=False
+                config, None, [], seconds, 0, 0, manifest.counts, ingest=report, up_to_date=True
             )
             return result, warm
         if not options.clean and not self.keep_model and manifest.extra == extra:

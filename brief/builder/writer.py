@@ -44,7 +44,6 @@ class Writer:
         self.staged = staged
         self.written = 0
         self.unchanged = 0
-        self.removed = 0
         self._pending: dict[str, bytes] = {}
         self._stale: set[str] = set()
         self._made: set[Path] = set()
@@ -122,7 +121,6 @@ class Writer:
             path.unlink()
         except FileNotFoundError:
             return
-        self.removed += 1
         parent = path.parent
         while parent != self.output and not any(parent.iterdir()):
             parent.rmdir()
