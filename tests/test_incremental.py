@@ -345,17 +345,28 @@ def test_text_edits_take_the_full_build_when_the_site_has_its_own_templates(exam
     assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
 
 
-def test_a_site_card_showing_the_word_count_is_rebuilt_after_a_body_edit(example_copy, tmp_path):
+def test_a_site_card_showing_the_word_count_is_rebuilt_after_a_body_edit(example_copy, tmp_path, monkeypatch):
     """What a page shows is what its templates read: a site's own card that reads the body
-    makes every list showing that brief depend on its text (issue 15)."""
+    makes every list showing that brief depend on its text (issue 15). The build that follows
+    a text edit looks up only the keys of the edited brief, not every key the site read."""
     card = example_copy / "templates" / "partials" / "card.html"
     card.parent.mkdir(parents=True)
     card.write_text(OWN_CARD)
     age_everything(example_copy)
     build(example_copy)
+    checked: list[tuple[int, int]] = []  # (keys looked up, keys the site read)
+    changed_keys = parallel.changed_keys
+
+    def counting(log, resolver, progress, workers=None, numbers=None):
+        checked.append((len(log.keys) if numbers is None else len(numbers), len(log.keys)))
+        return changed_keys(log, resolver, progress, workers, numbers)
+
+    monkeypatch.setattr(parallel, "changed_keys", counting)
     target = next((example_copy / "content" / "briefs").rglob("tromso-rescue-exercise.md"))
     target.write_text(target.read_text() + "\n" + "More words here. " * 40 + "\n")
-    build(example_copy)
+    result = build(example_copy)
+    assert result.text_edits == 0 and not result.up_to_date  # the card's word count: no splice
+    assert 0 < checked[0][0] < checked[0][1] / 20
     assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
     # The same edit in a process that keeps its build, as brief serve does.
     builder = Builder(example_copy, keep_model=True)

@@ -25,7 +25,7 @@ from brief.model import Brief
 from brief.processes import exit_with_parent, workers_available
 from brief.progress import Progress
 from brief.render.plan import Page
-from brief.render.reads import Key, Resolver
+from brief.render.reads import Key, ReadLog, Resolver
 from brief.render.renderer import Renderer, StoredBody
 from brief.site.model import BriefPage
 from brief.site.stories import BriefText, brief_text
@@ -261,21 +261,34 @@ def _renumber_chunk(
     return found
 
 
-def _changed_chunk(job: tuple[Resolver, list[Key], list[Any]], indexes: list[int]) -> list[tuple[int, Any]]:
-    resolver, keys, values = job
+def _changed_chunk(
+    job: tuple[Resolver, list[Key], list[Any], list[int] | range], indexes: list[int]
+) -> list[tuple[int, Any]]:
+    resolver, keys, values, numbers = job
     value = resolver.value
-    return [(n, now) for n in indexes if (now := value(keys[n])) != values[n]]
+    found = []
+    for index in indexes:
+        number = numbers[index]
+        if (now := value(keys[number])) != values[number]:
+            found.append((number, now))
+    return found
 
 
 def changed_keys(
-    keys: list[Key], values: list[Any], resolver: Resolver, progress: Progress, workers: int | None = None
+    log: ReadLog,
+    resolver: Resolver,
+    progress: Progress,
+    workers: int | None = None,
+    numbers: list[int] | None = None,
 ) -> set[int]:
-    """The numbers of the keys whose value differs in the new model (render.reads), their new
-    values put into `values`; on every core, as each key is looked up and hashed on its own (at
-    10,000 briefs, 385,000 keys took 2.4 s on one core)."""
-    found = gather(_changed_chunk, (resolver, keys, values), len(keys), progress, workers, MIN_KEYS_FOR_POOL)
+    """The numbers of the log's keys (all, or `numbers`) whose value differs in the new model
+    (render.reads), their new values put into the log; on every core, as each key is looked up
+    and hashed on its own (at 10,000 briefs, 385,000 keys took 2.4 s on one core)."""
+    todo = range(len(log.keys)) if numbers is None else numbers
+    job = (resolver, log.keys, log.values, todo)
+    found = gather(_changed_chunk, job, len(todo), progress, workers, MIN_KEYS_FOR_POOL)
     for number, now in found:
-        values[number] = now
+        log.values[number] = now
     return {number for number, _ in found}
 
 
