@@ -171,6 +171,21 @@ class BuildCache:
         self._files = files
         return digests
 
+    def changed_files(self, digests: dict[str, str | None]) -> list[str] | None:
+        """The files (of `digests`, file_digests' answer) whose bytes differ from the last build's;
+        None when a file was added or removed."""
+        known = self.manifest.files
+        if len(known) != len(digests):
+            return None
+        changed = []
+        for path, digest in digests.items():
+            entry = known.get(path)
+            if entry is None:
+                return None  # a file added (and, the counts being equal, another one removed)
+            if entry[1] != digest:
+                changed.append(path)
+        return changed
+
     def clear(self) -> None:
         """Start afresh (`brief build --clean`); the files are replaced at the next save."""
         self.manifest, self._briefs, self._memo = Manifest(), {}, {}

@@ -354,19 +354,15 @@ def _stale_pages(
 def _edited_briefs(cache: BuildCache, digests: dict[str, str | None], root: Path) -> dict[str, Brief] | None:
     """The briefs whose file changed since the last build, as they were then, by path; None when
     anything else changed (a brief added or removed, a template, site.yml) or is not known."""
-    known = cache.manifest.files
-    if len(known) != len(digests):
+    changed = cache.changed_files(digests)
+    if changed is None:
         return None
     before = {}
-    for path, digest in digests.items():
-        entry = known.get(path)
-        if entry is None:
-            return None
-        if entry[1] != digest:
-            stored = cache.briefs.get(relative(path, root))
-            if stored is None or stored[0] != entry[1]:
-                return None
-            before[relative(path, root)] = stored[1]
+    for path in changed:
+        stored = cache.briefs.get(relative(path, root))
+        if stored is None or stored[0] != cache.manifest.files[path][1]:
+            return None  # not a brief, or not the one the last build read
+        before[relative(path, root)] = stored[1]
     return before
 
 

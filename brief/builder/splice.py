@@ -49,16 +49,9 @@ def splice_text_edits(
     files written), or None when the edits are not text alone or not read in spliceable forms.
     The caller saves the manifest."""
     manifest = cache.manifest
-    known = manifest.files
-    if not manifest.texts_trusted or manifest.output != str(config.output_dir) or len(known) != len(digests):
+    if not manifest.texts_trusted or manifest.output != str(config.output_dir):
         return None
-    changed = []
-    for path, digest in digests.items():
-        entry = known.get(path)
-        if entry is None:
-            return None  # a file added (and, the counts being equal, another one removed)
-        if entry[1] != digest:
-            changed.append(path)
+    changed = cache.changed_files(digests)
     if not changed:
         return None
     names = [relative(path, config.root) for path in changed]
