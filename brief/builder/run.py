@@ -376,8 +376,14 @@ def _text_refs(site: Site, before: dict[str, Brief]) -> set[tuple[str, ...]] | N
         item = items.get(path)
         if item is None or item.story is not None or item.brief.meta_hash != old.meta_hash:
             return None
-        refs |= {("item", item.brief.slug), ("file", path), ("body", item.brief.slug)}
+        refs |= _text_edit_refs(item.brief)
     return refs
+
+
+def _text_edit_refs(brief: Brief) -> set[tuple[str, ...]]:
+    """What a page can read of a brief whose text alone changed (render.reads): the one rule
+    for WarmBuild.text_edits and for a build after such an edit (_text_refs)."""
+    return {("item", brief.slug), ("file", brief.source_path), ("body", brief.slug)}
 
 
 def text_records(site: Site, keys: list, records: dict[str, array]) -> dict[str, TextRecord]:
@@ -503,7 +509,7 @@ class WarmBuild:
             self.renderer.forget_body(new.slug)
             self.cache.put(new.source_path, digest, new)
             self.resolver.forget(("file", old.source_path))
-            refs |= {("item", new.slug), ("file", new.source_path), ("body", new.slug)}
+            refs |= _text_edit_refs(new)
         log = self.renderer.log
         log.forget_objects()
         changed_numbers = changed_keys(log, self.resolver, Progress(quiet=True), 1, self._keys_of(refs))
