@@ -77,6 +77,21 @@ def test_error_in_a_worker_is_reported_with_its_location(example_copy, pool_for_
     assert not (example_copy / "public").exists()
 
 
+def test_a_broken_template_no_page_uses_does_not_stop_a_build_with_a_pool(
+    example_copy, tmp_path, pool_for_small_sites
+):
+    """Templates are compiled before the workers fork (Renderer.compile_templates): one that no
+    page renders is not an error there, as it is not in a serial build."""
+    (example_copy / "templates").mkdir()
+    (example_copy / "templates" / "unused.html").write_text("{% if %}\n")
+    build(example_copy, workers=2)
+    assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
+    (example_copy / "templates" / "term.html").write_text('{% extends "theme:term.html" %}\n{% if %}\n')
+    with pytest.raises(BriefError) as error:
+        build(example_copy, workers=2, clean=True)
+    assert str(error.value.path).endswith("term.html") and error.value.line == 2
+
+
 def test_no_change_build_renders_nothing(example_copy):
     first = build(example_copy)
     before = snapshot(example_copy / "public")

@@ -216,6 +216,7 @@ def render_plan(
             progress.spread(time.perf_counter() - started)
         return records
 
+    renderer.compile_templates()
     log = renderer.log
     log.sent = base = len(log.keys)
     results: list[ChunkResult] = []
