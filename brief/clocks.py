@@ -30,7 +30,7 @@ def _offset_name(offset: timedelta) -> str:
 def home_zone(url: str | None, outlet: str | None = None) -> ZoneInfo | None:
     """The outlet's home time zone, by its URL's domain, else by its name, when the data files
     know it."""
-    from brief.ingest import data
+    from brief import data
 
     name = data.by_domain("outlet_zones.yml", url) if url else None
     if name is None and outlet:

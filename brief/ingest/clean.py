@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-from brief.ingest import data
+from brief import data
 
 _QUOTES = str.maketrans(
     {

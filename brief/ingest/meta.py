@@ -6,8 +6,8 @@ import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from urllib.parse import urlsplit
 
+from brief import data
 from brief.clocks import home_zone
-from brief.ingest import data
 
 MONTHS = {
     m: i + 1

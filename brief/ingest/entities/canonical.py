@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from brief.ingest.entities import KINDS, Mention
+from brief.ingest.entities.mentions import KINDS, Mention
 from brief.ingest.model import Entity
 
 

@@ -6,8 +6,8 @@ import itertools
 import re
 from functools import cache
 
-from brief.ingest import data
-from brief.ingest.entities import Analysis, Mention
+from brief import data
+from brief.ingest.entities.mentions import Analysis, Mention
 from brief.ingest.meta import TIMEZONE_ABBREVIATIONS
 
 # A capitalised word; a plural possessive inside a name ("Users’ Forum") stays part of it.

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from brief.ingest.entities import Analysis, Mention
+from brief.ingest.entities.mentions import Analysis, Mention
 from brief.ingest.entities.rules import _lists, clean_name
 from brief.ingest.meta import TIMEZONE_ABBREVIATIONS
 

@@ -1,4 +1,5 @@
-"""Pattern and word-list data files for ingest, loaded once."""
+"""Pattern and word-list data files, loaded once: boilerplate and names for ingest, outlets and
+their home time zones for ingest and for showing times (brief.clocks)."""
 
 from __future__ import annotations
 
