@@ -15,6 +15,7 @@ import brief.builder.parallel as parallel
 import brief.builder.run as run_module
 import brief.site.related as related
 from brief.builder.run import Builder, build
+from brief.config import load_config
 from brief.errors import BriefError
 from tests.conftest import brief_text
 from tests.test_build_behaviour import snapshot
@@ -80,7 +81,7 @@ def test_error_in_a_worker_is_reported_with_its_location(example_copy, pool_for_
 def test_a_broken_template_no_page_uses_does_not_stop_a_build_with_a_pool(
     example_copy, tmp_path, pool_for_small_sites
 ):
-    """Templates are compiled before the workers fork (Renderer.compile_templates): one that no
+    """The first page of each kind is rendered before the workers fork (prime_keys): a template no
     page renders is not an error there, as it is not in a serial build."""
     (example_copy / "templates").mkdir()
     (example_copy / "templates" / "unused.html").write_text("{% if %}\n")
@@ -90,6 +91,27 @@ def test_a_broken_template_no_page_uses_does_not_stop_a_build_with_a_pool(
     with pytest.raises(BriefError) as error:
         build(example_copy, workers=2, clean=True)
     assert str(error.value.path).endswith("term.html") and error.value.line == 2
+
+
+def test_workers_find_few_keys_of_their_own(example_copy, pool_for_small_sites, monkeypatch):
+    """prime_keys numbers, before the fork, the keys every worker would otherwise find, number
+    and send back on its own; what the workers still report is what one page alone reads."""
+    reported: list[int] = []
+    real_fork_map = parallel.fork_map
+
+    def spying(function, shared, count, on_result, *args, **kwargs):
+        def counting(result, items):
+            reported.append(len(result.new_keys))
+            on_result(result, items)
+
+        chunks = function is parallel._render_chunk
+        return real_fork_map(function, shared, count, counting if chunks else on_result, *args, **kwargs)
+
+    monkeypatch.setattr(parallel, "fork_map", spying)
+    build(example_copy, workers=2)
+    keys = build_cache.BuildCache.load(example_copy, load_config(example_copy).timezone).load_reads().keys
+    assert reported and len(keys) > 1000
+    assert sum(reported) < len(keys) / 10, (sum(reported), len(keys))
 
 
 def test_no_change_build_renders_nothing(example_copy):

@@ -198,6 +198,44 @@ def render_bodies(renderer: Renderer, progress: Progress, workers: int | None = 
     renderer.add_bodies(gather(_bodies, (renderer, items), len(items), progress, workers))
 
 
+def prime_keys(
+    renderer: Renderer, plan: list[Page], writer: Writer, progress: Progress, workers: int | None = None
+) -> tuple[dict[str, array], list[Page]]:
+    """Before the page workers fork: render the first page of each kind here, then number the
+    keys those pages read for every object of the same kinds, their values looked up on every
+    core (render.reads). Otherwise each worker finds, fingerprints and sends back the same keys
+    (260,000 per worker at 10,000 briefs), and this process numbers every worker's keys after
+    them: the cost grows with the number of workers. Returns the first pages' keys, and the
+    pages left to render; ({}, plan) when no pool will render them."""
+    workers = workers or workers_available()
+    if not writer.staged or workers < 2 or len(plan) < MIN_PAGES_FOR_POOL:
+        return {}, plan
+    firsts: dict[str, Page] = {}
+    for page in plan:
+        if page.template is not None:  # feeds and the sitemap read what list pages read
+            firsts.setdefault(page.kind, page)
+    records = {}
+    for page in firsts.values():  # this also compiles, once, the templates the workers will use
+        data, keys = renderer.render(page)
+        writer.write(page.path, data)
+        records[page.path] = array("I", keys)
+    log, resolver = renderer.log, Resolver(renderer.site, plan, renderer)
+    read: dict[str, set[str]] = {}  # the attributes read of each kind of object
+    for ref, attribute in log.keys:
+        if not attribute.startswith("adds:"):  # a form named by one brief's summary
+            read.setdefault(ref[0], set()).add(attribute)
+    unknown = object()  # not a value: changed_keys puts each key's value in its place
+    primed = [(ref, name, obj) for kind in read for ref, obj in resolver.objects(kind) for name in read[kind]]
+    start = len(log.keys)
+    numbers = log.key_ids([((ref, name), unknown) for ref, name, _ in primed])
+    changed_keys(log, resolver, progress, workers, list(range(start, len(log.keys))))
+    known = log.known
+    for (ref, name, obj), number in zip(primed, numbers, strict=True):
+        if ref[0] != "body":  # a body is noted by its ref, not read off an object
+            known.setdefault(id(obj), {})[name] = number
+    return records, [page for page in plan if page.path not in records]
+
+
 def render_plan(
     renderer: Renderer, plan: list[Page], writer: Writer, progress: Progress, workers: int | None = None
 ) -> dict[str, array]:
@@ -216,7 +254,6 @@ def render_plan(
             progress.spread(time.perf_counter() - started)
         return records
 
-    renderer.compile_templates()
     log = renderer.log
     log.sent = base = len(log.keys)
     results: list[ChunkResult] = []
@@ -232,13 +269,20 @@ def render_plan(
     # the order each worker met them (chunks may arrive out of order).
     numbering: dict[int, list[int]] = {}  # worker → the parent's number for each of its numbers
     for result in sorted(results, key=lambda r: (r.worker, r.first)):
-        numbering.setdefault(result.worker, list(range(base))).extend(log.key_ids(result.new_keys))
+        if result.worker not in numbering:
+            numbering[result.worker] = list(range(base))
+        numbering[result.worker].extend(log.key_ids(result.new_keys))
     log.sent = len(log.keys)
     # The first worker's keys were all new here, so its numbers are the parent's; the others'
     # pages are renumbered on every core (4 million numbers at 10,000 briefs: 2 s on one).
     same = {worker for worker, table in numbering.items() if table == list(range(len(table)))}
     pages = [(path, keys, r.worker) for r in results for path, keys in r.pages]
-    todo = [index for index, (_, _, worker) in enumerate(pages) if worker not in same]
+    # Keys numbered before the fork (prime_keys) have the same number everywhere.
+    todo = [
+        index
+        for index, (_, keys, worker) in enumerate(pages)
+        if worker not in same and keys and max(keys) >= base
+    ]
     renumbered: dict[int, array] = {}
     fork_map(
         _renumber_chunk,

@@ -221,6 +221,7 @@ class Builder:
         from brief.builder.parallel import (
             MIN_PAGES_FOR_POOL,
             changed_keys,
+            prime_keys,
             render_bodies,
             render_plan,
             run_jobs,
@@ -280,8 +281,11 @@ class Builder:
             else:
                 renderer.log = renderer.env.log = ReadLog()  # every page is rendered: start a fresh record
                 render_bodies(renderer, progress, options.workers)
+                progress.step("numbering what pages read")
+                records, rest = prime_keys(renderer, plan, writer, progress, options.workers)
                 progress.step("rendering pages", len(plan))
-                records = render_plan(renderer, plan, writer, progress, options.workers)
+                progress.advance(len(records))
+                records.update(render_plan(renderer, rest, writer, progress, options.workers))
             for rel_path, source in static.items():
                 writer.copy(rel_path, source)
             if in_place:

@@ -228,31 +228,41 @@ class Resolver:
             "sitemap_entries": renderer.sitemap_entries,
         }
         items = {p.brief.slug: p for p in site.brief_pages}
-        self._by_kind: dict[str, Callable[[Ref], Any]] = {
-            "item": lambda ref: items.get(ref[1]),
-            "body": lambda ref: items.get(ref[1]),
-            "file": lambda ref: (item := files.get(ref[1])) and item.brief,
-            "term": lambda ref: terms.get(ref[1:]),
-            "taxonomy": lambda ref: taxonomies.get(ref[1]),
-            "period": lambda ref: periods.get(ref[1]),
-            "timeline": lambda ref: site.timeline,
-            "pager": lambda ref: pagers.get(ref[1:]),
-            "page": lambda ref: pages.get(ref[1]),
-            "site": lambda ref: site,
-            "story": lambda ref: stories.get(ref[1]),
-        }
-        stories = {story.slug: story for story in site.stories}
-        files = {p.brief.source_path: p for p in site.brief_pages}  # the page holds the brief
-        terms = {(t.kind, t.slug): t for tax in site.taxonomies for t in tax.terms}
-        taxonomies = {tax.kind: tax for tax in site.taxonomies}
-        periods = {p.url: p for level in ("year", "month", "day") for p in site.timeline.periods(level)}
-        pages = {p.path: p for p in plan}
-        pagers = {
-            (pager.base_url, str(pager.number)): pager
-            for p in plan
-            if (pager := p.context.get("paginator")) is not None
+        pagers = (p.context.get("paginator") for p in plan)
+        # Every object a template can reach, by kind and by the rest of its ref (REF_OF).
+        self._objects: dict[str, dict[tuple[str, ...], Any]] = {
+            "item": {(slug,): item for slug, item in items.items()},
+            "body": {(slug,): item for slug, item in items.items()},
+            "file": {(p.brief.source_path,): p for p in site.brief_pages},  # the page holds the brief
+            "term": {(t.kind, t.slug): t for tax in site.taxonomies for t in tax.terms},
+            "taxonomy": {(tax.kind,): tax for tax in site.taxonomies},
+            "period": {
+                (p.url,): p for level in ("year", "month", "day") for p in site.timeline.periods(level)
+            },
+            "timeline": {(): site.timeline},
+            "pager": {(pager.base_url, str(pager.number)): pager for pager in pagers if pager is not None},
+            "page": {(p.path,): p for p in plan},
+            "site": {(): site},
+            "story": {(story.slug,): story for story in site.stories},
         }
         self._refs: dict[Ref, Any] = {}
+
+    def objects(self, kind: str) -> list[tuple[Ref, Any]]:
+        """(ref, object) of every object of one kind ("item", "term", …), as `object` finds them."""
+        found = self._objects.get(kind, {})
+        if kind == "file":
+            return [((kind, *rest), item.brief) for rest, item in found.items()]
+        return [((kind, *rest), obj) for rest, obj in found.items()]
+
+    def object(self, ref: Ref) -> Any:
+        """The object `ref` names in this model (a brief's page for a "body" ref), or None."""
+        obj = self._refs.get(ref, MISSING)
+        if obj is MISSING:
+            obj = self._objects[ref[0]].get(ref[1:])
+            if ref[0] == "file" and obj is not None:
+                obj = obj.brief  # as it is now: brief serve replaces an edited brief in its page
+            self._refs[ref] = obj
+        return obj
 
     def forget(self, ref: Ref) -> None:
         """The object `ref` names was replaced in the model (a warm rebuild)."""
@@ -260,9 +270,7 @@ class Resolver:
 
     def value(self, key: Key) -> Any:
         ref, attribute = key
-        obj = self._refs.get(ref, MISSING)
-        if obj is MISSING:
-            obj = self._refs[ref] = self._by_kind[ref[0]](ref)
+        obj = self.object(ref)
         if obj is None:
             return MISSING
         if ref[0] == "body":

@@ -60,15 +60,6 @@ class Renderer:
         self._keys: dict[str, tuple[str, EntityLinks]] = {}  # slug → body key and links
         self.static_dirs = [theme_dir(self.config) / "static", self.config.root / "static"]
 
-    def compile_templates(self) -> None:
-        """Compile every template now, once, rather than in each worker process about to fork
-        (0.12 s of each worker's time with the default theme)."""
-        for name in self.env.list_templates():
-            try:
-                self.env.get_template(name)
-            except Exception:  # a page that uses a broken template reports it when it renders
-                continue
-
     def _entity_links(self, item: BriefPage) -> EntityLinks:
         links: EntityLinks = {}
         for ref in item.brief.entities:
