@@ -431,8 +431,8 @@ def pelican_site(site: Path, target: Path) -> Path:
 
 def bench_size(briefs: int, folder: Path, args: argparse.Namespace) -> list[list[object]]:
     site = folder / "site"
-    if site.exists():
-        shutil.rmtree(site)
+    if folder.exists():  # a kept folder from an earlier run (--keep): brief's and the others' sites
+        shutil.rmtree(folder)
     started = time.perf_counter()
     synthetic.generate(site, briefs)
     print(f"generated {briefs} briefs in {time.perf_counter() - started:.1f} s ({site})", flush=True)
