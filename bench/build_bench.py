@@ -127,36 +127,48 @@ def _spin(_: int) -> float:
     return time.perf_counter() - started
 
 
-def machine_speedup(cores: int) -> float:
+def machine_speedup(cores: int, repeat: int = 1) -> float:
     """What `cores` processes of pure Python arithmetic gain on this machine over one: the
-    most any program can (virtual cores that share a physical one give far less than `cores`)."""
+    most any program can (virtual cores that share a physical one give far less than `cores`).
+    The best of `repeat` tries: a neighbour on a shared host only ever makes it look worse."""
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
-    with context.Pool(1) as pool:
-        alone = pool.map(_spin, [0])[0]
-    with context.Pool(cores) as pool:
-        started = time.perf_counter()
-        pool.map(_spin, range(cores), chunksize=1)
-        together = time.perf_counter() - started
-    return cores * alone / together
+    best = 0.0
+    for _ in range(repeat):
+        with context.Pool(1) as pool:
+            alone = pool.map(_spin, [0])[0]
+        with context.Pool(cores) as pool:
+            started = time.perf_counter()
+            pool.map(_spin, range(cores), chunksize=1)
+            together = time.perf_counter() - started
+        best = max(best, cores * alone / together)
+    return best
 
 
-def cores_rows(site: Path) -> list[list[object]]:
+def cores_rows(site: Path, repeat: int) -> list[list[object]]:
     """Cold builds with one worker and with every core: the serial fraction by Amdahl's law,
     and the time it predicts for 16 cores; Amdahl's law again against what this machine's cores
     give side by side (machine_speedup, measured in the same run), since a machine whose cores
     share a physical one makes any program look serial. Also the serial part measured directly:
     the one-worker build's time outside the work it shares out over every core (`brief build -v`
-    says how much of each step that is), that is start-up, relating, planning, saving the cache."""
+    says how much of each step that is), that is start-up, relating, planning, saving the cache.
+
+    Each build runs `repeat` times, one worker and every core in turn, and the fastest of each
+    counts (as timeit does): on a shared virtual machine the same build took 36 to 45 s within
+    an hour, and one slow run of either kind moved the serial fraction by ten points."""
     cores = os.cpu_count() or 1
-    machine = machine_speedup(cores) if cores > 1 else 1.0
-    times, outputs = {}, {}
-    for workers in (1, cores):
-        shutil.rmtree(site / "public", ignore_errors=True)
-        shutil.rmtree(site / ".brief-cache", ignore_errors=True)
-        command = [*BRIEF, "build", "--site", str(site), "-v", "-j", str(workers)]
-        times[workers], _, outputs[workers] = run(command, site)
+    machine = machine_speedup(cores, repeat) if cores > 1 else 1.0
+    times: dict[int, float] = {}
+    outputs: dict[int, str] = {}
+    for _ in range(repeat):
+        for workers in (1, cores):
+            shutil.rmtree(site / "public", ignore_errors=True)
+            shutil.rmtree(site / ".brief-cache", ignore_errors=True)
+            command = [*BRIEF, "build", "--site", str(site), "-v", "-j", str(workers)]
+            seconds, _, output = run(command, site)
+            if seconds < times.get(workers, float("inf")):
+                times[workers], outputs[workers] = seconds, output
     speedup = times[1] / times[cores]
     serial = (cores / speedup - 1) / (cores - 1) if cores > 1 else 1.0
     serial = min(1.0, max(0.0, serial))
@@ -182,8 +194,8 @@ def cores_rows(site: Path) -> list[list[object]]:
     ]
 
 
-def brief_steps(site: Path) -> list[list[object]]:
-    rows = cores_rows(site)
+def brief_steps(site: Path, repeat: int) -> list[list[object]]:
+    rows = cores_rows(site, repeat)
     env_note = ""
     shutil.rmtree(site / "public", ignore_errors=True)
     shutil.rmtree(site / ".brief-cache", ignore_errors=True)
@@ -436,7 +448,7 @@ def bench_size(briefs: int, folder: Path, args: argparse.Namespace) -> list[list
     started = time.perf_counter()
     synthetic.generate(site, briefs)
     print(f"generated {briefs} briefs in {time.perf_counter() - started:.1f} s ({site})", flush=True)
-    rows = brief_steps(site)
+    rows = brief_steps(site, 1 if args.quick else args.repeat)
     hugo = shutil.which("hugo") or shutil.which("hugo", path=str(Path(sys.executable).parent))
     if hugo and not args.quick:
         ratios = []
@@ -479,6 +491,9 @@ def main() -> int:
         "--pelican-max", type=int, default=2000, help="run Pelican only up to this many briefs (it is slow)"
     )
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="cold builds with 1 worker and all cores: best of N (default 3)"
+    )
     args = parser.parse_args()
     sizes = [int(n) for n in args.briefs.split(",")]
     tmp = Path(tempfile.mkdtemp(prefix="brief-bench-")) if not args.keep else args.keep
