@@ -199,7 +199,12 @@ def render_bodies(renderer: Renderer, progress: Progress, workers: int | None = 
 
 
 def prime_keys(
-    renderer: Renderer, plan: list[Page], writer: Writer, progress: Progress, workers: int | None = None
+    renderer: Renderer,
+    resolver: Resolver,
+    plan: list[Page],
+    writer: Writer,
+    progress: Progress,
+    workers: int | None = None,
 ) -> tuple[dict[str, array], list[Page]]:
     """Before the page workers fork: render the first page of each kind here, then number the
     keys those pages read for every object of the same kinds, their values looked up on every
@@ -219,7 +224,7 @@ def prime_keys(
         data, keys = renderer.render(page)
         writer.write(page.path, data)
         records[page.path] = array("I", keys)
-    log, resolver = renderer.log, Resolver(renderer.site, plan, renderer)
+    log = renderer.log
     read: dict[str, set[str]] = {}  # the attributes read of each kind of object
     for ref, attribute in log.keys:
         if not attribute.startswith("adds:"):  # a form named by one brief's summary

@@ -247,21 +247,22 @@ class Resolver:
         }
         self._refs: dict[Ref, Any] = {}
 
+    @staticmethod
+    def _as_read(kind: str, obj: Any) -> Any:
+        # A "file" is kept as the page that holds it: brief serve replaces an edited brief there.
+        return obj.brief if kind == "file" and obj is not None else obj
+
     def objects(self, kind: str) -> list[tuple[Ref, Any]]:
         """(ref, object) of every object of one kind ("item", "term", …), as `object` finds them."""
-        found = self._objects.get(kind, {})
-        if kind == "file":
-            return [((kind, *rest), item.brief) for rest, item in found.items()]
-        return [((kind, *rest), obj) for rest, obj in found.items()]
+        return [
+            ((kind, *rest), self._as_read(kind, obj)) for rest, obj in self._objects.get(kind, {}).items()
+        ]
 
     def object(self, ref: Ref) -> Any:
         """The object `ref` names in this model (a brief's page for a "body" ref), or None."""
         obj = self._refs.get(ref, MISSING)
         if obj is MISSING:
-            obj = self._objects[ref[0]].get(ref[1:])
-            if ref[0] == "file" and obj is not None:
-                obj = obj.brief  # as it is now: brief serve replaces an edited brief in its page
-            self._refs[ref] = obj
+            obj = self._refs[ref] = self._as_read(ref[0], self._objects[ref[0]].get(ref[1:]))
         return obj
 
     def forget(self, ref: Ref) -> None:
