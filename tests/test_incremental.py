@@ -114,6 +114,25 @@ def test_workers_find_few_keys_of_their_own(example_copy, pool_for_small_sites, 
     assert sum(reported) < len(keys) / 10, (sum(reported), len(keys))
 
 
+def _values_pages_read(root: Path) -> dict:
+    reads = build_cache.BuildCache.load(root, load_config(root).timezone).load_reads()
+    numbers = {number for record in reads.pages.values() for number in record}
+    return {reads.keys[number]: reads.values[number] for number in numbers}
+
+
+def test_a_pooled_build_keeps_the_values_its_pages_read(example_copy, tmp_path, pool_for_small_sites):
+    """Keys primed before the fork get their values from the workers' pages: the build keeps,
+    for every key a page read, the value a serial build keeps (else the next build would
+    render those pages again, or miss a change)."""
+    serial = tmp_path / "serial"
+    shutil.copytree(example_copy, serial)
+    build(example_copy, workers=2)
+    build(serial, workers=1)
+    pooled, expected = _values_pages_read(example_copy), _values_pages_read(serial)
+    assert len(expected) > 1000
+    assert pooled == expected
+
+
 def test_no_change_build_renders_nothing(example_copy):
     first = build(example_copy)
     before = snapshot(example_copy / "public")

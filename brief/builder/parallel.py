@@ -45,6 +45,7 @@ class ChunkResult:
     unchanged: int
     pages: list[tuple[str, array]]  # each page's keys
     new_keys: list[tuple[Any, Any]]  # (key, value) numbered by the worker since it last reported
+    filled: list[tuple[int, Any]]  # (number, value) of primed keys it read first since then
 
 
 def _render_chunk(job: tuple[Renderer, list[Page], Writer], indexes: list[int]) -> ChunkResult:
@@ -57,13 +58,15 @@ def _render_chunk(job: tuple[Renderer, list[Page], Writer], indexes: list[int]) 
         writer.write(page.path, data)
         pages.append((page.path, array("I", keys)))
     first = renderer.log.sent
+    new_keys, filled = renderer.log.new_keys()
     return ChunkResult(
         os.getpid(),
         first,
         writer.written - written_before,
         writer.unchanged - unchanged_before,
         pages,
-        renderer.log.new_keys(),
+        new_keys,
+        filled,
     )
 
 
@@ -203,14 +206,15 @@ def prime_keys(
     resolver: Resolver,
     plan: list[Page],
     writer: Writer,
-    progress: Progress,
     workers: int | None = None,
 ) -> tuple[dict[str, array], list[Page]]:
     """Before the page workers fork: render the first page of each kind here, then number the
-    keys those pages read for every object of the same kinds, their values looked up on every
-    core (render.reads). Otherwise each worker finds, fingerprints and sends back the same keys
-    (260,000 per worker at 10,000 briefs), and this process numbers every worker's keys after
-    them: the cost grows with the number of workers. Returns the first pages' keys, and the
+    keys those pages read for every object of the same kinds (render.reads). Otherwise each
+    worker finds and sends back the same keys (260,000 per worker at 10,000 briefs), and this
+    process numbers every worker's keys after them: the cost grows with the number of workers.
+    Their values are filled in by the pages that read them, on the workers' cores (looked up
+    here beforehand, they cost 3 CPU-s at 10,000 briefs, and what is computed for them, such as
+    related briefs, was computed again by the pages). Returns the first pages' keys, and the
     pages left to render; ({}, plan) when no pool will render them."""
     workers = workers or workers_available()
     if not writer.staged or workers < 2 or len(plan) < MIN_PAGES_FOR_POOL:
@@ -229,15 +233,9 @@ def prime_keys(
     for ref, attribute in log.keys:
         if not attribute.startswith("adds:"):  # a form named by one brief's summary
             read.setdefault(ref[0], set()).add(attribute)
-    unknown = object()  # not a value: changed_keys puts each key's value in its place
-    primed = [(ref, name, obj) for kind in read for ref, obj in resolver.objects(kind) for name in read[kind]]
-    start = len(log.keys)
-    numbers = log.key_ids([((ref, name), unknown) for ref, name, _ in primed])
-    changed_keys(log, resolver, progress, workers, list(range(start, len(log.keys))))
-    known = log.known
-    for (ref, name, obj), number in zip(primed, numbers, strict=True):
-        if ref[0] != "body":  # a body is noted by its ref, not read off an object
-            known.setdefault(id(obj), {})[name] = number
+    log.prime(
+        [((ref, name), obj) for kind in read for ref, obj in resolver.objects(kind) for name in read[kind]]
+    )
     return records, [page for page in plan if page.path not in records]
 
 
@@ -277,7 +275,8 @@ def render_plan(
         if result.worker not in numbering:
             numbering[result.worker] = list(range(base))
         numbering[result.worker].extend(log.key_ids(result.new_keys))
-    log.sent = len(log.keys)
+        log.fill(result.filled)
+    log.sent, log.primed = len(log.keys), {}  # the keys are known: the next build looks them up
     # The first worker's keys were all new here, so its numbers are the parent's; the others'
     # pages are renumbered on every core (4 million numbers at 10,000 briefs: 2 s on one).
     same = {worker for worker, table in numbering.items() if table == list(range(len(table)))}

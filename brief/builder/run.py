@@ -282,7 +282,7 @@ class Builder:
                 renderer.log = renderer.env.log = ReadLog()  # every page is rendered: start a fresh record
                 render_bodies(renderer, progress, options.workers)
                 progress.step("numbering what pages read")
-                records, rest = prime_keys(renderer, resolver, plan, writer, progress, options.workers)
+                records, rest = prime_keys(renderer, resolver, plan, writer, options.workers)
                 progress.step("rendering pages", len(plan))
                 progress.advance(len(records))
                 records.update(render_plan(renderer, rest, writer, progress, options.workers))

@@ -59,6 +59,9 @@ REF_OF: dict[type, Callable[[Any], Ref]] = {
 TEXT_FIELDS = frozenset({"body", "content_hash", "body_line"})
 SPLICEABLE_FORMS = ("out", "atom", "json")
 MISSING = ("<missing>",)
+# The value of a key numbered before any page read it (builder.parallel.prime_keys): the first
+# read fills it in. A key no page read keeps it, which no value a build looks up equals.
+UNREAD = ("<unread>",)
 _PLAIN = (str, int, float, bool, type(None))
 _NUMBERS = frozenset({int, float, bool, type(None)})
 
@@ -131,9 +134,23 @@ class ReadLog:
         # key built each time. Model objects live as long as the build; `forget_objects` when
         # the model changes (a warm rebuild).
         self.known: dict[int, dict[str, int]] = {}
+        # The same for keys numbered ahead of their reads (`prime`), whose values are UNREAD
+        # until a page reads them; `filled`: those this process has given a value since it
+        # last reported (new_keys).
+        self.primed: dict[int, dict[str, int]] = {}
+        self.filled: list[int] = []
 
     def forget_objects(self) -> None:
-        self.known = {}
+        self.known, self.primed = {}, {}
+
+    def prime(self, reads: list[tuple[Key, Any]]) -> None:
+        """Number `reads` ((key, the model object it is read off)) before a page reads them,
+        so that every worker forked from here numbers them alike; each key's value is
+        fingerprinted by the first read (`filled`), on the core that renders that page."""
+        numbers = self.key_ids([(key, UNREAD) for key, _ in reads])
+        for (key, obj), number in zip(reads, numbers, strict=True):
+            if key[0][0] != "body":  # a body is noted by its ref, not read off an object
+                self.primed.setdefault(id(obj), {})[key[1]] = number
 
     def key_id(self, key: Key, value: Callable[[], Any]) -> int:
         found = self.ids.get(key)
@@ -141,6 +158,9 @@ class ReadLog:
             found = self.ids[key] = len(self.keys)
             self.keys.append(key)
             self.values.append(value())
+        elif self.values[found] is UNREAD:
+            self.values[found] = value()
+            self.filled.append(found)
         return found
 
     def key_ids(self, reported: list[tuple[Key, Any]]) -> list[int]:
@@ -166,9 +186,14 @@ class ReadLog:
             known = self.known[id(obj)] = {}
         number = known.get(attribute)
         if number is None:
-            number = known[attribute] = self.key_id(
-                (REF_OF[type(obj)](obj), attribute), lambda: fingerprint(value)
-            )
+            primed = self.primed.get(id(obj))
+            number = primed.get(attribute) if primed is not None else None
+            if number is None:
+                number = self.key_id((REF_OF[type(obj)](obj), attribute), lambda: fingerprint(value))
+            elif self.values[number] is UNREAD:
+                self.values[number] = fingerprint(value)
+                self.filled.append(number)
+            known[attribute] = number
         page.add(number)
 
     def note(self, key: Key, value: Any) -> None:
@@ -180,11 +205,19 @@ class ReadLog:
         if self.page is not None:
             self.page.update(ids)
 
-    def new_keys(self) -> list[tuple[Key, Any]]:
-        """Keys numbered since the last call: what a worker process reports to its parent."""
+    def new_keys(self) -> tuple[list[tuple[Key, Any]], list[tuple[int, Any]]]:
+        """What a worker process reports to its parent since the last call: the keys it
+        numbered, with their values, and the primed keys it filled in, (number, value)."""
         fresh = list(zip(self.keys[self.sent :], self.values[self.sent :], strict=True))
-        self.sent = len(self.keys)
-        return fresh
+        filled = [(number, self.values[number]) for number in self.filled]
+        self.sent, self.filled = len(self.keys), []
+        return fresh, filled
+
+    def fill(self, filled: list[tuple[int, Any]]) -> None:
+        """Primed keys' values as another process found them (new_keys)."""
+        values = self.values
+        for number, value in filled:
+            values[number] = value
 
 
 class Watched:
