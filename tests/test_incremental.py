@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import os
 import random
 import shutil
@@ -17,6 +18,7 @@ import brief.site.related as related
 from brief.builder.run import Builder, build
 from brief.config import load_config
 from brief.errors import BriefError
+from brief.render.renderer import Renderer
 from tests.conftest import brief_text
 from tests.test_build_behaviour import snapshot
 
@@ -112,6 +114,28 @@ def test_workers_find_few_keys_of_their_own(example_copy, pool_for_small_sites, 
     keys = build_cache.BuildCache.load(example_copy, load_config(example_copy).timezone).load_reads().keys
     assert reported and len(keys) > 1000
     assert sum(reported) < len(keys) / 10, (sum(reported), len(keys))
+
+
+def test_workers_render_each_card_once(example_copy, tmp_path, pool_for_small_sites, monkeypatch):
+    """A brief's card is on list pages of every kind: rendered before the page workers fork
+    (render_fragments), each card is rendered in one worker, not again in each."""
+    renders = tmp_path / "renders"
+    real_template = Renderer.render_partial
+
+    def counting(self, name, context):
+        if name.endswith("card.html"):
+            with open(renders, "a", encoding="utf-8") as out:
+                out.write(f"{os.getpid()} {context['item'].brief.slug} {context.get('level')}\n")
+        return real_template(self, name, context)
+
+    monkeypatch.setattr(Renderer, "render_partial", counting)
+    build(example_copy, workers=2)
+    in_workers = collections.Counter(
+        (slug, level)
+        for pid, slug, level in (line.split() for line in renders.read_text().splitlines())
+        if int(pid) != os.getpid()
+    )
+    assert in_workers and max(in_workers.values()) == 1, in_workers.most_common(3)
 
 
 def _values_pages_read(root: Path) -> dict:

@@ -17,6 +17,8 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from brief.builder.cache import file_digest
 from brief.builder.writer import Writer
 from brief.content.load import read_brief
@@ -25,7 +27,7 @@ from brief.model import Brief
 from brief.processes import exit_with_parent, workers_available
 from brief.progress import Progress
 from brief.render.plan import Page
-from brief.render.reads import Key, ReadLog, Resolver
+from brief.render.reads import REF_OF, Key, ReadLog, Ref, Resolver, context_id
 from brief.render.renderer import Renderer, StoredBody
 from brief.site.model import BriefPage
 from brief.site.stories import BriefText, brief_text
@@ -43,28 +45,30 @@ class ChunkResult:
     first: int  # the worker's number for the first of `new_keys`
     written: int
     unchanged: int
-    pages: list[tuple[str, array]]  # each page's keys
+    made: list[tuple[Any, array]]  # what each unit made (a page's path, a fragment), and its keys
     new_keys: list[tuple[Any, Any]]  # (key, value) numbered by the worker since it last reported
     filled: list[tuple[int, Any]]  # (number, value) of primed keys it read first since then
 
 
-def _render_chunk(job: tuple[Renderer, list[Page], Writer], indexes: list[int]) -> ChunkResult:
-    renderer, plan, writer = job
-    written_before, unchanged_before = writer.written, writer.unchanged
-    pages = []
+Make = Callable[[int], tuple[Any, frozenset[int]]]  # a unit of work's number → (what it made, keys read)
+
+
+def _render_chunk(job: tuple[Make, ReadLog, Writer | None], indexes: list[int]) -> ChunkResult:
+    make, log, writer = job
+    written_before = writer.written if writer else 0
+    unchanged_before = writer.unchanged if writer else 0
+    made = []
     for index in indexes:
-        page = plan[index]
-        data, keys = renderer.render(page)
-        writer.write(page.path, data)
-        pages.append((page.path, array("I", keys)))
-    first = renderer.log.sent
-    new_keys, filled = renderer.log.new_keys()
+        label, keys = make(index)
+        made.append((label, array("I", keys)))
+    first = log.sent
+    new_keys, filled = log.new_keys()
     return ChunkResult(
         os.getpid(),
         first,
-        writer.written - written_before,
-        writer.unchanged - unchanged_before,
-        pages,
+        (writer.written - written_before) if writer else 0,
+        (writer.unchanged - unchanged_before) if writer else 0,
+        made,
         new_keys,
         filled,
     )
@@ -201,33 +205,46 @@ def render_bodies(renderer: Renderer, progress: Progress, workers: int | None = 
     renderer.add_bodies(gather(_bodies, (renderer, items), len(items), progress, workers))
 
 
+@dataclass
+class FirstPages:
+    """What prime_keys rendered before the page workers fork."""
+
+    records: dict[str, array]  # the keys each of them read, by output path
+    rest: list[Page]  # the pages left to render
+    partial_calls: list[tuple[str, dict[str, object]]]  # the fragments they made (render_fragments)
+
+
 def prime_keys(
     renderer: Renderer,
     resolver: Resolver,
     plan: list[Page],
     writer: Writer,
     workers: int | None = None,
-) -> tuple[dict[str, array], list[Page]]:
+) -> FirstPages:
     """Before the page workers fork: render the first page of each kind here, then number the
     keys those pages read for every object of the same kinds (render.reads). Otherwise each
     worker finds and sends back the same keys (260,000 per worker at 10,000 briefs), and this
     process numbers every worker's keys after them: the cost grows with the number of workers.
     Their values are filled in by the pages that read them, on the workers' cores (looked up
     here beforehand, they cost 3 CPU-s at 10,000 briefs, and what is computed for them, such as
-    related briefs, was computed again by the pages). Returns the first pages' keys, and the
-    pages left to render; ({}, plan) when no pool will render them."""
+    related briefs, was computed again by the pages). Nothing is rendered when no pool will
+    render the pages."""
     workers = workers or workers_available()
     if not writer.staged or workers < 2 or len(plan) < MIN_PAGES_FOR_POOL:
-        return {}, plan
+        return FirstPages({}, plan, [])
     firsts: dict[str, Page] = {}
     for page in plan:
         if page.template is not None:  # feeds and the sitemap read what list pages read
             firsts.setdefault(page.kind, page)
     records = {}
-    for page in firsts.values():  # this also compiles, once, the templates the workers will use
-        data, keys = renderer.render(page)
-        writer.write(page.path, data)
-        records[page.path] = array("I", keys)
+    renderer.partial_calls = calls = []
+    try:
+        for page in firsts.values():  # this also compiles, once, the templates the workers will use
+            data, keys = renderer.render(page)
+            writer.write(page.path, data)
+            records[page.path] = array("I", keys)
+    finally:
+        renderer.partial_calls = None
     log = renderer.log
     read: dict[str, set[str]] = {}  # the attributes read of each kind of object
     for ref, attribute in log.keys:
@@ -236,7 +253,7 @@ def prime_keys(
     log.prime(
         [((ref, name), obj) for kind in read for ref, obj in resolver.objects(kind) for name in read[kind]]
     )
-    return records, [page for page in plan if page.path not in records]
+    return FirstPages(records, [page for page in plan if page.path not in records], calls)
 
 
 def render_plan(
@@ -244,30 +261,92 @@ def render_plan(
 ) -> dict[str, array]:
     """Render `plan` into `writer`, with several cores in forked worker processes (staged
     writers only: the workers write the files); each page's keys, numbered in the parent's log."""
+
+    def write(index: int) -> tuple[str, frozenset[int]]:
+        page = plan[index]
+        data, keys = renderer.render(page)
+        writer.write(page.path, data)
+        return page.path, keys
+
     workers = workers or workers_available()
     if not writer.staged or workers < 2 or len(plan) < MIN_PAGES_FOR_POOL:
         started = time.perf_counter()
         records: dict[str, array] = {}
-        for page in plan:
-            data, keys = renderer.render(page)
-            writer.write(page.path, data)
-            records[page.path] = array("I", keys)
+        for index in range(len(plan)):
+            path, keys = write(index)
+            records[path] = array("I", keys)
             progress.advance()
         if writer.staged:  # the work fork_map would share out with more workers
             progress.spread(time.perf_counter() - started)
         return records
+    records = dict(_pooled(write, len(plan), renderer.log, writer, progress, workers))
+    renderer.log.primed = {}  # every key is known now: the next build looks them up
+    return records
 
-    log = renderer.log
+
+def render_fragments(
+    renderer: Renderer,
+    resolver: Resolver,
+    calls: list[tuple[str, dict[str, object]]],
+    progress: Progress,
+    workers: int | None = None,
+) -> None:
+    """Before the page workers fork: render, on every core, the fragments `calls` (the first
+    pages' partial_cached calls) make for each brief or term, as each were shown by them.
+
+    A brief's card is on a dozen list pages of every kind, so each worker needed nearly every
+    card, and rendered it again: at 10,000 briefs, 2 workers rendered 59,000 fragments for
+    the 32,000 one process renders. Made here, each is rendered once and every worker
+    inherits it. A call is taken as a pattern when its context holds one brief or term and
+    plain values otherwise: the same call is made for every brief, or every term of the
+    same taxonomy (a fragment of a page or a period shows on one page: nothing to share)."""
+    patterns: dict[tuple, tuple[str, str, Ref, dict[str, object]]] = {}
+    for name, context in calls:
+        listed = [
+            (field, REF_OF[type(value)](value)) for field, value in context.items() if type(value) in REF_OF
+        ]
+        if len(listed) != 1 or listed[0][1][0] not in ("item", "term") or context_id(context) is None:
+            continue
+        field, ref = listed[0]
+        rest = context_id({other: value for other, value in context.items() if other != field})
+        patterns.setdefault((name, field, ref[:-1], rest), (name, field, ref, context))
+    todo: dict[tuple[str, tuple | None], tuple[str, dict[str, object]]] = {}
+    for name, field, ref, context in patterns.values():
+        for other, obj in resolver.objects(ref[0]):
+            if other[:-1] == ref[:-1]:
+                variant = {**context, field: obj}
+                todo.setdefault((name, context_id(variant)), (name, variant))
+    workers = workers or workers_available()
+    if workers < 2 or len(todo) < MIN_PAGES_FOR_POOL:
+        return
+    units = list(todo.values())
+    progress.step("rendering what pages share", len(units))
+
+    def make(index: int) -> tuple[tuple[int, Markup], frozenset[int]]:
+        html, keys = renderer.render_partial(*units[index])
+        return (index, html), keys
+
+    names = list(todo)
+    made = _pooled(make, len(units), renderer.log, None, progress, workers)
+    renderer.prerendered = {names[index]: (html, frozenset(keys)) for (index, html), keys in made}
+
+
+def _pooled(
+    make: Make, count: int, log: ReadLog, writer: Writer | None, progress: Progress, workers: int
+) -> list[tuple[Any, array]]:
+    """make(0 … count-1) in forked workers: what each made, with the keys it read numbered in
+    this process's log."""
     log.sent = base = len(log.keys)
     results: list[ChunkResult] = []
 
-    def collect(result: ChunkResult, pages: int) -> None:
-        writer.written += result.written
-        writer.unchanged += result.unchanged
+    def collect(result: ChunkResult, units: int) -> None:
+        if writer is not None:
+            writer.written += result.written
+            writer.unchanged += result.unchanged
         results.append(result)
-        progress.advance(pages)
+        progress.advance(units)
 
-    fork_map(_render_chunk, (renderer, plan, writer), len(plan), collect, workers, progress=progress)
+    fork_map(_render_chunk, (make, log, writer), count, collect, workers, progress=progress)
     # A worker numbers the keys it meets in its own order: number them in the parent's log, in
     # the order each worker met them (chunks may arrive out of order).
     numbering: dict[int, list[int]] = {}  # worker → the parent's number for each of its numbers
@@ -276,27 +355,27 @@ def render_plan(
             numbering[result.worker] = list(range(base))
         numbering[result.worker].extend(log.key_ids(result.new_keys))
         log.fill(result.filled)
-    log.sent, log.primed = len(log.keys), {}  # the keys are known: the next build looks them up
+    log.sent = len(log.keys)
     # The first worker's keys were all new here, so its numbers are the parent's; the others'
-    # pages are renumbered on every core (4 million numbers at 10,000 briefs: 2 s on one).
+    # are renumbered on every core (4 million numbers at 10,000 briefs: 2 s on one).
     same = {worker for worker, table in numbering.items() if table == list(range(len(table)))}
-    pages = [(path, keys, r.worker) for r in results for path, keys in r.pages]
+    made = [(label, keys, r.worker) for r in results for label, keys in r.made]
     # Keys numbered before the fork (prime_keys) have the same number everywhere.
     todo = [
         index
-        for index, (_, keys, worker) in enumerate(pages)
+        for index, (_, keys, worker) in enumerate(made)
         if worker not in same and keys and max(keys) >= base
     ]
     renumbered: dict[int, array] = {}
     fork_map(
         _renumber_chunk,
-        (pages, todo, numbering),
+        (made, todo, numbering),
         len(todo),
         lambda found, _: renumbered.update(found),
         workers,
         progress=progress,
     )
-    return {path: renumbered.get(index, keys) for index, (path, keys, _) in enumerate(pages)}
+    return [(label, renumbered.get(index, keys)) for index, (label, keys, _) in enumerate(made)]
 
 
 def _renumber_chunk(

@@ -223,6 +223,7 @@ class Builder:
             changed_keys,
             prime_keys,
             render_bodies,
+            render_fragments,
             render_plan,
             run_jobs,
         )
@@ -282,10 +283,12 @@ class Builder:
                 renderer.log = renderer.env.log = ReadLog()  # every page is rendered: start a fresh record
                 render_bodies(renderer, progress, options.workers)
                 progress.step("numbering what pages read")
-                records, rest = prime_keys(renderer, resolver, plan, writer, options.workers)
+                first = prime_keys(renderer, resolver, plan, writer, options.workers)
+                render_fragments(renderer, resolver, first.partial_calls, progress, options.workers)
                 progress.step("rendering pages", len(plan))
-                progress.advance(len(records))
-                records.update(render_plan(renderer, rest, writer, progress, options.workers))
+                progress.advance(len(first.records))
+                records = first.records | render_plan(renderer, first.rest, writer, progress, options.workers)
+                renderer.prerendered = {}  # for the workers: a warm rebuild renders what changed
             for rel_path, source in static.items():
                 writer.copy(rel_path, source)
             if in_place:

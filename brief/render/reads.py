@@ -120,6 +120,23 @@ def _shallow(value: Any) -> Any:
     return _structure(value)
 
 
+def context_id(context: dict[str, Any]) -> tuple | None:
+    """A template's context as a name that is the same for the same context in any process:
+    model objects by their ref, plain values as they are; None when it holds anything else."""
+    parts: list[tuple] = []
+    for name in sorted(context):
+        value = context[name]
+        kind = type(value)
+        ref = REF_OF.get(kind)
+        if ref is not None:
+            parts.append((name, ref(value)))
+        elif kind in _PLAIN or kind is Markup:
+            parts.append((name, kind.__name__, value))
+        else:
+            return None
+    return tuple(parts)
+
+
 class ReadLog:
     """Every key read in a build, numbered, with its value; and the keys of the page being
     rendered. Keys are numbered so that a page's record is a compact array of ints."""

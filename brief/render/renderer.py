@@ -15,7 +15,7 @@ from brief.model import ENTITY_KIND_SINGULAR
 from brief.render import feeds
 from brief.render.markdown import EntityLinks, body_key, make_markdown
 from brief.render.plan import Page
-from brief.render.reads import REF_OF, Body, ReadLog, fingerprint, page_value, unwatched, watch
+from brief.render.reads import REF_OF, Body, ReadLog, context_id, fingerprint, page_value, unwatched, watch
 from brief.render.templates import make_environment, template_error
 from brief.site.model import BriefPage, Site
 from brief.site.taxonomy import Term
@@ -56,6 +56,10 @@ class Renderer:
         self._assets: dict[str, str] = {}
         # Fragments made once per build, with the keys their making read (render.reads).
         self._fragments: dict[tuple[str, object], tuple[Markup, frozenset[int]]] = {}
+        # Fragments made before the page workers forked, by template and context_id
+        # (builder.parallel.render_fragments); and, while a list, the calls that make them.
+        self.prerendered: dict[tuple[str, tuple | None], tuple[Markup, frozenset[int]]] = {}
+        self.partial_calls: list[tuple[str, dict[str, object]]] | None = None
         self._entries: dict[str, tuple[str, frozenset[int]]] = {}  # slug → Atom <entry>
         self._keys: dict[str, tuple[str, EntityLinks]] = {}  # slug → body key and links
         self.static_dirs = [theme_dir(self.config) / "static", self.config.root / "static"]
@@ -170,10 +174,20 @@ class Renderer:
         cache_key = (name, key)
         found = self._fragments.get(cache_key)
         if found is None:
-            template = self.env.get_template(name)
-            found = self._fragments[cache_key] = self._recorded(lambda: Markup(template.render(context)))
+            if self.partial_calls is not None:
+                self.partial_calls.append((name, context))
+            elif self.prerendered:
+                found = self.prerendered.get((name, context_id(context)))
+            if found is None:
+                found = self.render_partial(name, context)
+            self._fragments[cache_key] = found
         self.log.add(found[1])
         return found[0]
+
+    def render_partial(self, name: str, context: dict[str, object]) -> tuple[Markup, frozenset[int]]:
+        """Template `name` rendered with `context`, and the keys it read."""
+        template = self.env.get_template(name)
+        return self._recorded(lambda: Markup(template.render(context)))
 
     def density(self, briefs: object) -> list[Bar]:
         """Briefs per month over the whole site's span, so that every strip lines up: of a term
