@@ -55,8 +55,8 @@ Make = Callable[[int], tuple[Any, frozenset[int]]]  # a unit of work's number â†
 
 def _render_chunk(job: tuple[Make, ReadLog, Writer | None], indexes: list[int]) -> ChunkResult:
     make, log, writer = job
-    written_before = writer.written if writer else 0
-    unchanged_before = writer.unchanged if writer else 0
+    written_before = writer.written if writer is not None else 0
+    unchanged_before = writer.unchanged if writer is not None else 0
     made = []
     for index in indexes:
         label, keys = make(index)
@@ -66,8 +66,8 @@ def _render_chunk(job: tuple[Make, ReadLog, Writer | None], indexes: list[int]) 
     return ChunkResult(
         os.getpid(),
         first,
-        (writer.written - written_before) if writer else 0,
-        (writer.unchanged - unchanged_before) if writer else 0,
+        (writer.written - written_before) if writer is not None else 0,
+        (writer.unchanged - unchanged_before) if writer is not None else 0,
         made,
         new_keys,
         filled,
@@ -291,8 +291,8 @@ def render_fragments(
     progress: Progress,
     workers: int | None = None,
 ) -> None:
-    """Before the page workers fork: render, on every core, the fragments `calls` (the first
-    pages' partial_cached calls) make for each brief or term, as each were shown by them.
+    """Before the page workers fork: make, on every core, the fragments of the first pages'
+    partial_cached `calls` for every brief or term those calls could show.
 
     A brief's card is on a dozen list pages of every kind, so each worker needed nearly every
     card, and rendered it again: at 10,000 briefs, 2 workers rendered 59,000 fragments for
