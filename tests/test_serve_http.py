@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from brief.serve.run import css_only
 from tests.serving import get
 
 
@@ -112,3 +113,15 @@ def test_many_connections_at_once_are_queued_not_dropped(server):
     finally:
         for sock in sockets:
             sock.close()
+
+
+def test_a_new_static_folder_with_a_stylesheet_is_a_css_change(tmp_path):
+    """The watcher can report `mkdir static` in the same batch as the stylesheet written into
+    it (it did under load in CI): the open pages still swap the stylesheet, not reload."""
+    (tmp_path / "static").mkdir()
+    css, brief = tmp_path / "static" / "style.css", tmp_path / "a.md"
+    css.write_text("body {}\n")
+    brief.write_text("text\n")
+    assert css_only([str(tmp_path / "static"), str(css)])
+    assert not css_only([str(css), str(brief)])
+    assert not css_only([str(tmp_path / "static")])  # nothing but a folder: no stylesheet to swap

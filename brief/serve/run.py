@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import sys
 import threading
 import time
@@ -73,6 +74,13 @@ class Rebuilder:
 
 
 WATCHED = {"content", "templates", "static", "themes"}
+
+
+def css_only(paths: list[str]) -> bool:
+    """Only stylesheets changed: open pages swap them without a reload. A folder made for them
+    (`mkdir static`) changes nothing itself, and the watcher may report it with the file."""
+    files = [path for path in paths if not os.path.isdir(path)]
+    return bool(files) and all(path.endswith(".css") for path in files)
 
 
 def watched_paths(root: Path) -> list[Path]:
@@ -149,7 +157,7 @@ def serve(
             yield_on_timeout=False,
         ):
             paths = [p for _, p in changes]
-            rebuilder.run({Path(p) for p in paths}, css_only=all(p.endswith(".css") for p in paths))
+            rebuilder.run({Path(p) for p in paths}, css_only=css_only(paths))
 
     watcher = threading.Thread(target=watch_loop, name="brief-watch", daemon=True)
     watcher.start()
