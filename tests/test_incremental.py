@@ -95,6 +95,20 @@ def test_a_broken_template_no_page_uses_does_not_stop_a_build_with_a_pool(
     assert str(error.value.path).endswith("term.html") and error.value.line == 2
 
 
+def test_a_card_that_fails_for_one_brief_names_its_line_with_a_pool(example_copy, pool_for_small_sites):
+    """A card the first pages did not show is rendered before the page workers start
+    (render_fragments): its template error still names the template's file and line."""
+    card = example_copy / "templates" / "partials" / "card.html"
+    card.parent.mkdir(parents=True)
+    card.write_text(
+        '{% include "theme:partials/card.html" %}\n'
+        "{{ 1 // (item.brief.slug != 'harwick-reservoir-levels-fall') }}\n"  # on no first page
+    )
+    with pytest.raises(BriefError) as error:
+        build(example_copy, workers=2)
+    assert str(error.value.path).endswith("card.html") and error.value.line == 2
+
+
 def test_workers_find_few_keys_of_their_own(example_copy, pool_for_small_sites, monkeypatch):
     """prime_keys numbers, before the fork, the keys every worker would otherwise find, number
     and send back on its own; what the workers still report is what one page alone reads."""

@@ -185,9 +185,15 @@ class Renderer:
         return found[0]
 
     def render_partial(self, name: str, context: dict[str, object]) -> tuple[Markup, frozenset[int]]:
-        """Template `name` rendered with `context`, and the keys it read."""
-        template = self.env.get_template(name)
-        return self._recorded(lambda: Markup(template.render(context)))
+        """Template `name` rendered with `context`, and the keys it read. A failure names the
+        template's file and line here: a fragment may be made before any page shows it."""
+        try:
+            template = self.env.get_template(name)
+            return self._recorded(lambda: Markup(template.render(context)))
+        except BriefError:
+            raise
+        except Exception as exc:
+            raise template_error(exc, self.config) from None
 
     def density(self, briefs: object) -> list[Bar]:
         """Briefs per month over the whole site's span, so that every strip lines up: of a term
