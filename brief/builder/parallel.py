@@ -280,7 +280,9 @@ def render_plan(
             progress.spread(time.perf_counter() - started)
         return records
     records = dict(_pooled(write, len(plan), renderer.log, writer, progress, workers))
-    renderer.log.primed = {}  # every key is known now: the next build looks them up
+    # What was made for the workers goes: every key is known now, and a warm rebuild (brief
+    # serve) renders the fragments whose keys changed.
+    renderer.log.primed, renderer.prerendered = {}, {}
     return records
 
 

@@ -288,7 +288,6 @@ class Builder:
                 progress.step("rendering pages", len(plan))
                 progress.advance(len(first.records))
                 records = first.records | render_plan(renderer, first.rest, writer, progress, options.workers)
-                renderer.prerendered = {}  # for the workers: a warm rebuild renders what changed
             for rel_path, source in static.items():
                 writer.copy(rel_path, source)
             if in_place:

@@ -175,10 +175,14 @@ class ReadLog:
             found = self.ids[key] = len(self.keys)
             self.keys.append(key)
             self.values.append(value())
-        elif self.values[found] is UNREAD:
-            self.values[found] = value()
-            self.filled.append(found)
+        else:
+            self._fill_unread(found, value)
         return found
+
+    def _fill_unread(self, number: int, value: Callable[[], Any]) -> None:
+        if self.values[number] is UNREAD:  # primed: this process reads it first (see prime)
+            self.values[number] = value()
+            self.filled.append(number)
 
     def key_ids(self, reported: list[tuple[Key, Any]]) -> list[int]:
         """The numbers of keys another process reported with their values (new_keys), numbering
@@ -207,9 +211,8 @@ class ReadLog:
             number = primed.get(attribute) if primed is not None else None
             if number is None:
                 number = self.key_id((REF_OF[type(obj)](obj), attribute), lambda: fingerprint(value))
-            elif self.values[number] is UNREAD:
-                self.values[number] = fingerprint(value)
-                self.filled.append(number)
+            else:
+                self._fill_unread(number, lambda: fingerprint(value))
             known[attribute] = number
         page.add(number)
 
