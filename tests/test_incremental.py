@@ -531,26 +531,3 @@ def test_an_unwritable_cache_stops_an_update_in_place_before_any_file_is_touched
     assert snapshot(example_copy / "public") == before
     blocker.rmdir()
     assert build(example_copy).text_edits == 1
-
-
-def test_a_build_in_place_renders_its_pages_in_the_pool(
-    example_copy, tmp_path, pool_for_small_sites, monkeypatch
-):
-    """A build that replaces a few pages in place renders them on every core too: the workers
-    send the pages back, and the writer replaces the files once every page is rendered."""
-    build(example_copy, workers=2)
-    pooled: list[tuple[object, int]] = []
-    real_fork_map = parallel.fork_map
-
-    def spying(function, shared, count, *args, **kwargs):
-        if function is parallel._render_chunk:
-            pooled.append((shared[2], count))  # (the writer the workers get, pages)
-        return real_fork_map(function, shared, count, *args, **kwargs)
-
-    monkeypatch.setattr(parallel, "fork_map", spying)
-    edited = sorted((example_copy / "content" / "briefs").rglob("*.md"))[2]
-    edited.write_text(edited.read_text(encoding="utf-8").replace("title: ", "title: Retitled, ", 1))
-    result = build(example_copy, workers=2)
-    pages = len(result.plan)
-    assert pooled == [(None, pooled[0][1])] and 0 < pooled[0][1] <= pages // 4
-    assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)

@@ -259,22 +259,17 @@ def prime_keys(
 def render_plan(
     renderer: Renderer, plan: list[Page], writer: Writer, progress: Progress, workers: int | None = None
 ) -> dict[str, array]:
-    """Render `plan` into `writer`, with several cores in forked worker processes; each page's
-    keys, numbered in the parent's log. Into a staged writer the workers write the files; an
-    in-place writer holds every page until it commits, so the workers send theirs back."""
-
-    def render(index: int) -> tuple[tuple[str, bytes], frozenset[int]]:
-        page = plan[index]
-        data, keys = renderer.render(page)
-        return (page.path, data), keys
+    """Render `plan` into `writer`, with several cores in forked worker processes (staged
+    writers only: the workers write the files); each page's keys, numbered in the parent's log."""
 
     def write(index: int) -> tuple[str, frozenset[int]]:
-        (path, data), keys = render(index)
-        writer.write(path, data)
-        return path, keys
+        page = plan[index]
+        data, keys = renderer.render(page)
+        writer.write(page.path, data)
+        return page.path, keys
 
     workers = workers or workers_available()
-    if workers < 2 or len(plan) < MIN_PAGES_FOR_POOL:
+    if not writer.staged or workers < 2 or len(plan) < MIN_PAGES_FOR_POOL:
         started = time.perf_counter()
         records: dict[str, array] = {}
         for index in range(len(plan)):
@@ -284,13 +279,7 @@ def render_plan(
         if writer.staged:  # the work fork_map would share out with more workers
             progress.spread(time.perf_counter() - started)
         return records
-    if writer.staged:
-        records = dict(_pooled(write, len(plan), renderer.log, writer, progress, workers))
-    else:
-        records = {}
-        for (path, data), keys in _pooled(render, len(plan), renderer.log, None, progress, workers):
-            writer.write(path, data)
-            records[path] = keys
+    records = dict(_pooled(write, len(plan), renderer.log, writer, progress, workers))
     # What was made for the workers goes: every key is known now, and a warm rebuild (brief
     # serve) renders the fragments whose keys changed.
     renderer.log.primed, renderer.prerendered = {}, {}

@@ -274,7 +274,7 @@ class Builder:
             if in_place:
                 records = dict(reads.pages)
                 progress.step("rendering changed pages", len(stale))
-                records.update(render_plan(renderer, stale, writer, progress, options.workers))
+                records.update(render_plan(renderer, stale, writer, progress, 1))
                 gone = (set(reads.pages) - {p.path for p in plan}) | (set(manifest.static) - set(static))
                 for rel_path in gone:
                     writer.remove(rel_path)
