@@ -531,3 +531,17 @@ def test_an_unwritable_cache_stops_an_update_in_place_before_any_file_is_touched
     assert snapshot(example_copy / "public") == before
     blocker.rmdir()
     assert build(example_copy).text_edits == 1
+
+
+def _pid_of_each(_: object, indexes: list[int]) -> list[int]:
+    time.sleep(0.005)  # long enough that every worker started gets chunks
+    return [os.getpid()] * len(indexes)
+
+
+def test_a_pool_starts_only_the_workers_its_work_pays_for():
+    """Each worker is one more fork of the whole build: 4 times the minimum of items pays for
+    2·√4 = 4 workers, not 16, however many cores there are."""
+    pids: list[int] = []
+    parallel.fork_map(_pid_of_each, None, 400, lambda found, _: pids.extend(found), workers=16, minimum=100)
+    assert len(pids) == 400
+    assert 2 <= len(set(pids) - {os.getpid()}) <= 4
