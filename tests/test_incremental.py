@@ -545,3 +545,21 @@ def test_a_pool_starts_only_the_workers_its_work_pays_for():
     parallel.fork_map(_pid_of_each, None, 400, lambda found, _: pids.extend(found), workers=16, minimum=100)
     assert len(pids) == 400
     assert 2 <= len(set(pids) - {os.getpid()}) <= 4
+
+
+def test_saving_the_cache_is_one_job_per_kind_of_file(example_copy, pool_for_small_sites, monkeypatch):
+    """Not one job per file (131): a pool starts as many workers as its jobs pay for."""
+    saved: list[int] = []
+    real_fork_map = parallel.fork_map
+
+    def spying(function, shared, count, *args, **kwargs):
+        if function is parallel._run_chunk:
+            saved.append(count)
+        return real_fork_map(function, shared, count, *args, **kwargs)
+
+    monkeypatch.setattr(parallel, "fork_map", spying)
+    build(example_copy, workers=2)
+    assert saved == [5]  # the reads, the texts, the bodies, the briefs, the relations (memo)
+    edited = sorted((example_copy / "content" / "briefs").rglob("*.md"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    assert build(example_copy, workers=2).text_edits == 1  # spliced: the texts and bodies were saved

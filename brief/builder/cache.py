@@ -16,6 +16,7 @@ backup or a `git checkout` changes ctime, so they are seen for what they are. Re
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import marshal
 import os
@@ -118,7 +119,7 @@ class BuildCache:
         self._checked_ns = 0
         self.hashed = 0  # files file_digests could not trust by their stat
         self._shards_read: dict[tuple[str, int], dict[str, Any]] = {}  # (kind, shard) → entries
-        self._queued: list[Callable[[], None]] | None = None  # writes that `save` hands out
+        self._queued: dict[str, list[Callable[[], None]]] | None = None  # writes `save` hands out, by kind
 
     @property
     def folder(self) -> Path:
@@ -287,7 +288,7 @@ class BuildCache:
 
     def _write(self, name: str, stored: dict[str, Any]) -> None:
         if self._queued is not None:
-            self._queued.append(lambda: self._write(name, stored))
+            self._queued.setdefault(name.split("/")[0], []).append(lambda: self._write(name, stored))
         else:
             self._write_bytes(name, pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))
 
@@ -318,18 +319,19 @@ class BuildCache:
         (builder.parallel); `texts` is made in one of them."""
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / ".gitignore").write_text("*\n")
-        self._queued = [
-            lambda: self._save_reads(reads),
-            lambda: self._save_sharded("texts", texts()),
-        ]
+        self._queued = {}
         try:
             self._save_sharded("bodies", bodies)
             self._briefs = {path: entry for path, entry in self.briefs.items() if path in keep}
             self._save_sharded("briefs", self._briefs)
             self._write("memo.pickle", {"key": self.key, "memo": self.memo})
-            jobs = self._queued
+            writes = self._queued
         finally:
             self._queued = None  # what forked workers inherit: they write, not queue
+        # One job per kind of file, not per file (a pool starts as many workers as it has jobs
+        # to pay for, each a fork of the whole build); the reads and texts are the largest.
+        jobs = [lambda: self._save_reads(reads), lambda: self._save_sharded("texts", texts())]
+        jobs.extend(functools.partial(_run_each, group) for group in writes.values())
         (run_all or _run_each)(jobs)
         # The manifest last: it vouches for the output, so it must not outlive a failed save.
         self.manifest.texts_trusted = True
