@@ -260,9 +260,8 @@ def prime_keys(
     for ref, attribute in log.keys:
         if not attribute.startswith("adds:"):  # a form named by one brief's summary
             read.setdefault(ref[0], set()).add(attribute)
-    log.prime(
-        [((ref, name), obj) for kind in read for ref, obj in resolver.objects(kind) for name in read[kind]]
-    )
+    for kind, attributes in read.items():
+        log.prime(resolver.objects(kind), attributes)
     return FirstPages(records, [page for page in plan if page.path not in records], calls)
 
 

@@ -160,14 +160,22 @@ class ReadLog:
     def forget_objects(self) -> None:
         self.known, self.primed = {}, {}
 
-    def prime(self, reads: list[tuple[Key, Any]]) -> None:
-        """Number `reads` ((key, the model object it is read off)) before a page reads them,
-        so that every worker forked from here numbers them alike; each key's value is
-        fingerprinted by the first read (`filled`), on the core that renders that page."""
-        numbers = self.key_ids([(key, UNREAD) for key, _ in reads])
-        for (key, obj), number in zip(reads, numbers, strict=True):
-            if key[0][0] != "body":  # a body is noted by its ref, not read off an object
-                self.primed.setdefault(id(obj), {})[key[1]] = number
+    def prime(self, objects: list[tuple[Ref, Any]], attributes: Iterable[str]) -> None:
+        """Number the keys of `attributes` of each of `objects` ((ref, object)) before a page
+        reads them, so that every worker forked from here numbers them alike; each key's value
+        is fingerprinted by the first read (`filled`), on the core that renders that page."""
+        ids, keys, values = self.ids, self.keys, self.values
+        names = list(attributes)
+        for ref, obj in objects:
+            # A body is noted by its ref, not read off an object: nothing to find by id(obj).
+            numbers = self.primed.setdefault(id(obj), {}) if ref[0] != "body" else {}
+            for name in names:
+                key = (ref, name)
+                number = ids.setdefault(key, len(keys))
+                if number == len(keys):
+                    keys.append(key)
+                    values.append(UNREAD)
+                numbers[name] = number
 
     def key_id(self, key: Key, value: Callable[[], Any]) -> int:
         found = self.ids.get(key)
