@@ -158,13 +158,29 @@ def _values_pages_read(root: Path) -> dict:
     return {reads.keys[number]: reads.values[number] for number in numbers}
 
 
-def test_a_pooled_build_keeps_the_values_its_pages_read(example_copy, tmp_path, pool_for_small_sites):
+@pytest.mark.parametrize("arrival", ["as made", "last first"])
+def test_a_pooled_build_keeps_the_values_its_pages_read(
+    example_copy, tmp_path, pool_for_small_sites, monkeypatch, arrival
+):
     """Keys primed before the fork get their values from the workers' pages: the build keeps,
     for every key a page read, the value a serial build keeps (else the next build would
-    render those pages again, or miss a change)."""
+    render those pages again, or miss a change). Each worker's keys are numbered as its runs
+    come back, whatever order they come back in."""
     serial = tmp_path / "serial"
     shutil.copytree(example_copy, serial)
+    if arrival == "last first":
+        real_fork_map = parallel.fork_map
+
+        def held_back(function, shared, count, on_result, *args, **kwargs):
+            runs: list[tuple[object, int]] = []
+            real_fork_map(function, shared, count, lambda *run: runs.append(run), *args, **kwargs)
+            for run in reversed(runs):
+                on_result(*run)
+
+        monkeypatch.setattr(parallel, "fork_map", held_back)
     build(example_copy, workers=2)
+    if arrival == "last first":
+        assert snapshot(example_copy / "public") == clean_build_of(serial, tmp_path)
     build(serial, workers=1)
     pooled, expected = _values_pages_read(example_copy), _values_pages_read(serial)
     assert len(expected) > 1000
