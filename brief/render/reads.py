@@ -164,18 +164,11 @@ class ReadLog:
         """Number the keys of `attributes` of each of `objects` ((ref, object)) before a page
         reads them, so that every worker forked from here numbers them alike; each key's value
         is fingerprinted by the first read (`filled`), on the core that renders that page."""
-        ids, keys, values = self.ids, self.keys, self.values
         names = list(attributes)
         for ref, obj in objects:
-            # A body is noted by its ref, not read off an object: nothing to find by id(obj).
-            numbers = self.primed.setdefault(id(obj), {}) if ref[0] != "body" else {}
-            for name in names:
-                key = (ref, name)
-                number = ids.setdefault(key, len(keys))
-                if number == len(keys):
-                    keys.append(key)
-                    values.append(UNREAD)
-                numbers[name] = number
+            numbers = self.key_ids([((ref, name), UNREAD) for name in names])
+            if ref[0] != "body":  # a body is noted by its ref, not read off an object
+                self.primed.setdefault(id(obj), {}).update(zip(names, numbers, strict=True))
 
     def key_id(self, key: Key, value: Callable[[], Any]) -> int:
         found = self.ids.get(key)
