@@ -44,13 +44,17 @@ def clean_build_of(root: Path, scratch: Path) -> dict[str, bytes]:
     return snapshot(copy / "public")
 
 
-@pytest.fixture
-def pool_for_small_sites(monkeypatch):
+def use_pools_for_small_sites(monkeypatch: pytest.MonkeyPatch) -> None:
     for threshold in ("MIN_PAGES_FOR_POOL", "MIN_KEYS_FOR_POOL"):
         monkeypatch.setattr(parallel, threshold, 0)
     for threshold in ("MIN_BRIEFS_FOR_POOL", "MIN_TERMS_FOR_POOL"):
         monkeypatch.setattr(related, threshold, 0)
     monkeypatch.setattr(run_module, "MIN_FILES_FOR_POOL", 0)  # hashing, and writing the cache
+
+
+@pytest.fixture
+def pool_for_small_sites(monkeypatch):
+    use_pools_for_small_sites(monkeypatch)
 
 
 def test_parallel_build_equals_serial(example_copy, tmp_path, pool_for_small_sites):
@@ -150,6 +154,63 @@ def test_workers_render_each_card_once(example_copy, tmp_path, pool_for_small_si
         if int(pid) != os.getpid()
     )
     assert in_workers and max(in_workers.values()) == 1, in_workers.most_common(3)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_build_in_place_renders_again_only_the_fragments_whose_keys_changed(
+    example_copy, tmp_path, monkeypatch, workers
+):
+    """The fragments pages share are kept with what they read: a brief added re-renders the
+    lists that show it, and they take every other brief's card as the last build made it
+    (serially or in workers), since nothing a card read of those briefs changed."""
+    cards: list[str] = []
+    real_template = Renderer.render_partial
+
+    def counting(self, name, context):
+        if name.endswith("card.html"):
+            cards.append(context["item"].brief.slug)
+        return real_template(self, name, context)
+
+    monkeypatch.setattr(Renderer, "render_partial", counting)
+    age_everything(example_copy)
+    with pytest.MonkeyPatch.context() as pools:
+        if workers > 1:  # the cards made in workers (render_fragments), numbered here
+            use_pools_for_small_sites(pools)
+        build(example_copy, workers=workers)
+    cards.clear()
+    added = example_copy / "content" / "briefs" / "2025" / "11" / "added-brief.md"
+    added.parent.mkdir(parents=True, exist_ok=True)
+    added.write_text(
+        brief_text(
+            "An added brief",
+            "2025-11-20T10:00:00+00:00",
+            body="Marta Lindqvist spoke in Tallinn.",
+            tags=["Baltic security"],
+            entities={"people": ["Marta Lindqvist"], "places": ["Tallinn"]},
+        )
+    )
+    result = build(example_copy, workers=workers)
+    assert 0 < result.written < result.unchanged  # in place, not the whole site again
+    assert cards and set(cards) == {"added-brief"}, collections.Counter(cards).most_common(3)
+    assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
+
+
+def test_fragments_saved_with_other_reads_are_not_used(example_copy):
+    """The fragments' key numbers are those of the reads saved with them: a build that stopped
+    between writing the two files leaves a pair that does not match, and the fragments go."""
+    build(example_copy)
+    folder = example_copy / build_cache.CACHE_DIR
+    first = (folder / "fragments.marshal").read_bytes()
+    (example_copy / "site.yml").write_text((example_copy / "site.yml").read_text() + "\n# changed\n")
+    build(example_copy)
+
+    def fragments() -> dict:
+        cache = build_cache.BuildCache.load(example_copy, load_config(example_copy).timezone)
+        return cache.load_fragments(cache.load_reads())
+
+    assert fragments()
+    (folder / "fragments.marshal").write_bytes(first)
+    assert fragments() == {}
 
 
 def _values_pages_read(root: Path) -> dict:

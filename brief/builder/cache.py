@@ -35,7 +35,7 @@ from brief.errors import BriefError
 from brief.model import Brief
 
 CACHE_DIR = ".brief-cache"
-FORMAT = 8  # bump when what is stored changes shape or meaning (8: briefs in shards): older ones are ignored
+FORMAT = 9  # bump when what is stored changes shape or meaning (9: fragments kept): older ones are ignored
 RACY_NS = 2_000_000_000  # FAT and some network file systems keep mtimes to 2 s
 SHARDS = 64  # files each for briefs, bodies and texts
 UNSAVED = "unsaved-pages"  # output files being replaced in place, until the manifest is saved
@@ -72,6 +72,10 @@ class Reads:
     values: list[Any] = field(default_factory=list)
     # Output path → key numbers; None for a file written since, whose reads are not known.
     pages: dict[str, array | None] = field(default_factory=dict)
+    # The fragments pages share (Renderer.prerendered): (template, context_id) → (HTML, key
+    # numbers). Kept beside the reads, whose numbers they use: `token` pairs the two files.
+    fragments: dict[tuple[str, tuple], tuple[Any, frozenset[int]]] = field(default_factory=dict)
+    token: str = ""
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,10 @@ def file_digest(path: str | Path) -> str | None:
         return None
 
 
+def _plain(value: Any) -> Any:
+    return str(value) if isinstance(value, str) else value
+
+
 def _hash_each(paths: list[str]) -> list[str | None]:
     return [file_digest(path) for path in paths]
 
@@ -104,7 +112,8 @@ def _run_each(jobs: list[Callable[[], None]]) -> None:
 
 class BuildCache:
     """Files each read only when a build needs them: `manifest.pickle` (a Manifest),
-    `reads.marshal` (Reads), `memo.pickle` (the site-model relations, see build_site), and in
+    `reads.marshal` and `fragments.marshal` (Reads), `memo.pickle` (the site-model relations,
+    see build_site), and in
     64 shards each: `briefs/` (parsed briefs and their file's hash, by path), `bodies/`
     (rendered bodies by slug, see Renderer.body_html), `texts/` (TextRecords by path)."""
 
@@ -272,19 +281,39 @@ class BuildCache:
         stopped) have None: they are rendered again."""
         try:
             # marshal.load(file) reads piece by piece: 2.4 s for 40 MB at 10,000 briefs, 0.5 s whole.
-            key, keys, values, pages = marshal.loads((self.folder / "reads.marshal").read_bytes())
+            key, token, keys, values, pages = marshal.loads((self.folder / "reads.marshal").read_bytes())
         except (OSError, EOFError, ValueError, TypeError):
             return Reads()  # none yet, or broken: every page is rendered
         if key != self.key:
             return Reads()
-        reads = Reads(keys, values, {path: None if r is None else array("I", r) for path, r in pages.items()})
+        pages = {path: None if r is None else array("I", r) for path, r in pages.items()}
+        reads = Reads(keys, values, pages, token=token)
         for path in self._unsaved:
             reads.pages[path] = None
         return reads
 
+    def load_fragments(self, reads: Reads) -> dict[tuple[str, tuple], tuple[Any, frozenset[int]]]:
+        """The fragments saved with `reads` (Reads.fragments), as Renderer.prerendered holds them."""
+        from markupsafe import Markup
+
+        try:
+            key, token, fragments = marshal.loads((self.folder / "fragments.marshal").read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            return {}
+        if key != self.key or not token or token != reads.token:
+            return {}  # saved with other reads: its key numbers mean other keys
+        return {name: (Markup(html), frozenset(array("I", keys))) for name, (html, keys) in fragments.items()}
+
     def _save_reads(self, reads: Reads) -> None:
         pages = {path: None if r is None else r.tobytes() for path, r in reads.pages.items()}
-        self._write_bytes("reads.marshal", marshal.dumps((self.key, reads.keys, reads.values, pages)))
+        token = os.urandom(8).hex()
+        self._write_bytes("reads.marshal", marshal.dumps((self.key, token, reads.keys, reads.values, pages)))
+        # marshal keeps plain types only: a context's Markup values as str, equal and hashed alike.
+        fragments = {
+            (name, tuple(tuple(map(_plain, part)) for part in named)): (str(html), array("I", keys).tobytes())
+            for (name, named), (html, keys) in reads.fragments.items()
+        }
+        self._write_bytes("fragments.marshal", marshal.dumps((self.key, token, fragments)))
 
     def _write(self, name: str, stored: dict[str, Any]) -> None:
         if self._queued is not None:

@@ -289,9 +289,7 @@ def render_plan(
             progress.spread(time.perf_counter() - started)
         return records
     records = dict(_pooled(write, len(plan), renderer.log, writer, progress, workers))
-    # What was made for the workers goes: every key is known now, and a warm rebuild (brief
-    # serve) renders the fragments whose keys changed.
-    renderer.log.primed, renderer.prerendered = {}, {}
+    renderer.log.primed = {}  # every key is numbered now
     return records
 
 
@@ -321,7 +319,7 @@ def render_fragments(
         field, ref = listed[0]
         rest = context_id({other: value for other, value in context.items() if other != field})
         patterns.setdefault((name, field, ref[:-1], rest), (name, field, ref, context))
-    todo: dict[tuple[str, tuple | None], tuple[str, dict[str, object]]] = {}
+    todo: dict[tuple[str, tuple], tuple[str, dict[str, object]]] = {}
     for name, field, ref, context in patterns.values():
         for other, obj in resolver.objects(ref[0]):
             if other[:-1] == ref[:-1]:
@@ -339,7 +337,7 @@ def render_fragments(
 
     names = list(todo)
     made = _pooled(make, len(units), renderer.log, None, progress, workers)
-    renderer.prerendered = {names[index]: (html, frozenset(keys)) for (index, html), keys in made}
+    renderer.prerendered.update((names[index], (html, frozenset(keys))) for (index, html), keys in made)
 
 
 def _pooled(

@@ -269,6 +269,9 @@ class Builder:
             changed = changed_keys(log, resolver, progress, options.workers, numbers)
             stale = _stale_pages(plan, reads.pages, changed, output)
         in_place = stale is not plan and len(stale) <= max(MIN_PAGES_FOR_POOL, len(plan) // 4)
+        if in_place and stale:  # the keys are numbered as last time: so are the fragments' keys
+            renderer.prerendered = cache.load_fragments(reads)
+            renderer.forget(changed)
         writer = Writer(output, staged=not in_place)
         try:
             if in_place:
@@ -319,7 +322,7 @@ class Builder:
             cache.save(
                 {s: b for s, b in renderer.stored_bodies.items() if s in slugs},
                 lambda: text_records(site, log.keys, records),
-                Reads(log.keys, log.values, records),
+                Reads(log.keys, log.values, records, renderer.prerendered),
                 {relative(p, config.root) for p in brief_paths},
                 lambda jobs: run_jobs(
                     jobs, progress, options.workers if len(brief_paths) >= MIN_FILES_FOR_POOL else 1

@@ -56,9 +56,11 @@ class Renderer:
         self._assets: dict[str, str] = {}
         # Fragments made once per build, with the keys their making read (render.reads).
         self._fragments: dict[tuple[str, object], tuple[Markup, frozenset[int]]] = {}
-        # Fragments made before the page workers forked, by template and context_id
-        # (builder.parallel.render_fragments); and, while a list, the calls that make them.
-        self.prerendered: dict[tuple[str, tuple | None], tuple[Markup, frozenset[int]]] = {}
+        # Fragments by template and context_id, the same name in any process and build: made
+        # before the page workers forked (builder.parallel.render_fragments), made here, or kept
+        # from the last build because none of their keys changed (the build cache keeps them).
+        self.prerendered: dict[tuple[str, tuple], tuple[Markup, frozenset[int]]] = {}
+        # While a list: the fragments' calls, collected before the workers fork.
         self.partial_calls: list[tuple[str, dict[str, object]]] | None = None
         self._entries: dict[str, tuple[str, frozenset[int]]] = {}  # slug → Atom <entry>
         self._keys: dict[str, tuple[str, EntityLinks]] = {}  # slug → body key and links
@@ -124,8 +126,9 @@ class Renderer:
         self._keys.pop(slug, None)
 
     def forget(self, changed: set[int]) -> None:
-        """Drop the fragments made from keys whose values changed (a warm rebuild)."""
-        for cache in (self._fragments, self._entries, self._strips):
+        """Drop the fragments made from keys whose values changed (a warm rebuild, or the last
+        build's fragments)."""
+        for cache in (self._fragments, self.prerendered, self._entries, self._strips):
             for name in [name for name, (_, keys) in cache.items() if not changed.isdisjoint(keys)]:
                 del cache[name]  # type: ignore[attr-defined]
 
@@ -174,12 +177,15 @@ class Renderer:
         cache_key = (name, key)
         found = self._fragments.get(cache_key)
         if found is None:
+            named = None
             if self.partial_calls is not None:
                 self.partial_calls.append((name, context))
-            elif self.prerendered:
-                found = self.prerendered.get((name, context_id(context)))
+            elif (named := context_id(context)) is not None:
+                found = self.prerendered.get((name, named))
             if found is None:
                 found = self.render_partial(name, context)
+                if named is not None:
+                    self.prerendered[name, named] = found
             self._fragments[cache_key] = found
         self.log.add(found[1])
         return found[0]
