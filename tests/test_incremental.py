@@ -501,6 +501,45 @@ def test_a_text_edit_in_a_new_process_rewrites_only_the_pages_showing_the_text(e
     assert "briefs/2025/05/tromso-rescue-exercise/index.html" in stale and len(stale) == len(set(stale))
 
 
+@pytest.mark.parametrize("warm", [False, True])
+def test_a_template_edit_renders_again_only_the_pages_that_load_it(example_copy, tmp_path, monkeypatch, warm):
+    """A template is a key of the pages (and fragments) that load it, not of the whole site: a
+    site's own term.html, added and then edited, renders and rewrites the term pages and
+    nothing else, in a new process and in one that keeps its build (brief serve)."""
+    rendered: list[str] = []
+    real_render = Renderer.render
+
+    def counting(self, page):
+        rendered.append(page.path)
+        return real_render(self, page)
+
+    monkeypatch.setattr(Renderer, "render", counting)
+    age_everything(example_copy)
+    builder = Builder(example_copy, keep_model=warm)
+    first = builder.build()
+    term_pages = [page.path for page in first.plan if page.template == "term.html"]
+    assert 0 < len(term_pages) < len(first.plan) // 4
+    own = example_copy / "templates" / "term.html"
+    own.parent.mkdir()
+    for step, marker in enumerate(["Our own terms", "Our own terms, edited"]):
+        own.write_text(
+            '{% extends "theme:term.html" %}{% block main %}<p>' + marker + "</p>{{ super() }}{% endblock %}"
+        )
+        touch(own, step)
+        before = {path: path.stat().st_mtime_ns for path in (example_copy / "public").rglob("*.html")}
+        rendered.clear()
+        result = builder.build({own})
+        assert sorted(rendered) == sorted(term_pages), marker
+        rewritten = {
+            path.relative_to(example_copy / "public").as_posix()
+            for path in (example_copy / "public").rglob("*.html")
+            if before.get(path) != path.stat().st_mtime_ns
+        }
+        assert result.written == len(term_pages) and rewritten == set(term_pages), marker
+        assert marker in (example_copy / "public" / term_pages[0]).read_text()
+    assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
+
+
 def test_text_edits_take_the_full_build_when_the_site_has_its_own_templates(example_copy, tmp_path):
     """A template may show the text in ways a splice cannot follow (a word count, an excerpt)."""
     templates = example_copy / "templates"

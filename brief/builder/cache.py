@@ -53,7 +53,7 @@ class Manifest:
     fingerprint: str = ""  # every input file's content, and `extra`
     extra: str = ""  # drafts, output folder, theme
     output: str = ""  # the folder the pages were written to
-    build_key: str = ""  # what every page shares: templates, static files, site.yml, version
+    build_key: str = ""  # what every page shares: static files, site.yml, version
     counts: str = ""  # "N pages (B briefs, T tags, E entities)"
     static: list[str] = field(default_factory=list)
     texts_trusted: bool = False  # the stored texts and bodies describe the output (builder.splice)

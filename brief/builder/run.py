@@ -243,8 +243,12 @@ class Builder:
             progress.note(f"warning: search is on in site.yml but pagefind is not installed ({hint})")
         progress.step("planning pages")
         plan = plan_pages(site)
-        briefs_prefix = str(config.briefs_dir) + "/"
-        shared = [(p, d) for p, d in sorted(digests.items()) if not p.startswith(briefs_prefix)]
+        # What every page depends on; briefs and templates are keys of the pages that read them.
+        own = tuple(
+            f"{folder}/"
+            for folder in (config.briefs_dir, config.templates_dir, theme_dir(config) / "templates")
+        )
+        shared = [(p, d) for p, d in sorted(digests.items()) if not p.startswith(own)]
         build_key = inputs_fingerprint(
             {}, repr((shared, options.drafts, str(config.output_dir), __version__))
         )

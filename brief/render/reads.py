@@ -8,10 +8,13 @@ value it got: plain values as they are, model objects by their ref (what the tem
 reads of them is recorded in turn), lists and dicts element by element. Code that writes pages
 (feeds, the sitemap, JSON-LD) reads the same objects through `watch`, which records the same way.
 
-A page's file is a function of the keys it read (and of what every page shares: templates,
-theme, site.yml, brief's version). The next build looks each key up in its own model
-(`Resolver`) and renders again exactly the pages one of whose keys now has another value. A
-site's own templates are tracked like the theme's: whatever they read, they depend on.
+Each template a page loads is a key too, ("template", name), whose value is the digest of the
+file that name finds (render.templates): the site's own templates and the theme's are tracked
+alike, both for what they read and for their own text.
+
+A page's file is a function of the keys it read (and of what every page shares: static files,
+site.yml, brief's version). The next build looks each key up in its own model (`Resolver`) and
+renders again exactly the pages one of whose keys now has another value.
 
 A brief's rendered body is read as ("body", slug) in a *form*: "out" when a template writes
 `{{ content }}` as it is, "atom"/"json" when a feed carries it, "adds:<summary>" when the
@@ -276,6 +279,7 @@ class Resolver:
 
     def __init__(self, site: Site, plan: list[Page], renderer: Any) -> None:
         self.body_key: Callable[[BriefPage], str] = renderer.body_key
+        self.template_digest: Callable[[str], Any] = renderer.env.template_digest
         # Values computed from an object rather than read off it (Renderer.density).
         self.derived: dict[str, Callable[[Any], Any]] = {
             "month_counts": renderer.month_counts,
@@ -325,6 +329,8 @@ class Resolver:
 
     def value(self, key: Key) -> Any:
         ref, attribute = key
+        if ref[0] == "template":
+            return self.template_digest(ref[1])
         obj = self.object(ref)
         if obj is None:
             return MISSING

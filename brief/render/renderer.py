@@ -193,9 +193,8 @@ class Renderer:
     def render_partial(self, name: str, context: dict[str, object]) -> tuple[Markup, frozenset[int]]:
         """Template `name` rendered with `context`, and the keys it read. A failure names the
         template's file and line here: a fragment may be made before any page shows it."""
-        try:
-            template = self.env.get_template(name)
-            return self._recorded(lambda: Markup(template.render(context)))
+        try:  # the template is loaded inside: the fragment depends on it (render.templates)
+            return self._recorded(lambda: Markup(self.env.get_template(name).render(context)))
         except BriefError:
             raise
         except Exception as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import traceback
 from collections.abc import Iterable
@@ -18,7 +19,7 @@ from brief.clocks import on_clock, zone_name
 from brief.config import SiteConfig
 from brief.errors import BriefError
 from brief.render.markdown import summary_adds
-from brief.render.reads import REF_OF, Body, ReadLog
+from brief.render.reads import MISSING, REF_OF, Body, ReadLog
 from brief.themes import theme_dir
 
 if TYPE_CHECKING:
@@ -42,10 +43,36 @@ class RecordingContext(jinja2.runtime.Context):
 
 class RecordingEnvironment(jinja2.Environment):
     """Jinja's environment, recording every attribute a template reads of the site model
-    (render.reads): `item.title` compiles to `environment.getattr(item, "title")`."""
+    (render.reads): `item.title` compiles to `environment.getattr(item, "title")`; and every
+    template a page loads (its own, what it extends, includes or imports, its fragments')."""
 
     context_class = RecordingContext
     log: ReadLog | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.digests: dict[str, object] = {}  # template name → template_digest, once per build
+
+    def _load_template(self, name: str, globals: Any) -> jinja2.Template:
+        # Every way to a template (get_template, select_template, {% extends %}, {% include %},
+        # {% import %}) passes here, each time a page or fragment asks for it, cached or not.
+        log = self.log
+        if log is not None and log.page is not None:
+            log.note((("template", name), "source"), self.template_digest(name))
+        return super()._load_template(name, globals)
+
+    def template_digest(self, name: str) -> object:
+        """What a page that loads template `name` depends on: the file the name finds now (a
+        site's own template or the theme's), or MISSING."""
+        found = self.digests.get(name)
+        if found is None:
+            try:
+                source = self.loader.get_source(self, name)[0]  # type: ignore[union-attr]
+                found = hashlib.blake2b(source.encode("utf-8"), digest_size=16).digest()
+            except jinja2.TemplateNotFound:
+                found = MISSING
+            self.digests[name] = found
+        return found
 
     def getattr(self, obj: object, attribute: str) -> object:
         # Jinja's own getattr, inlined: this runs a few million times at 10,000 briefs.
