@@ -540,6 +540,38 @@ def test_a_template_edit_renders_again_only_the_pages_that_load_it(example_copy,
     assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
 
 
+def test_a_build_that_renders_many_pages_carries_the_others_into_the_staged_folder(
+    example_copy, tmp_path, pool_for_small_sites, monkeypatch
+):
+    """More stale pages than an update in place takes: they are rendered (in the pool) into a
+    staged folder, and every other page is carried over as it is, not rendered again."""
+    renders = tmp_path / "renders"
+    real_render = Renderer.render
+
+    def counting(self, page):
+        with open(renders, "a", encoding="utf-8") as out:
+            out.write(f"{page.path}\n")
+        return real_render(self, page)
+
+    monkeypatch.setattr(Renderer, "render", counting)
+    age_everything(example_copy)
+    first = build(example_copy, workers=2)
+    renders.unlink()
+    own = example_copy / "templates" / "partials" / "pagination.html"
+    own.parent.mkdir(parents=True)
+    own.write_text('{% include "theme:partials/pagination.html" %}<!-- our own pagination -->\n')
+    result = build(example_copy, workers=2)
+    rendered = set(renders.read_text().splitlines())
+    showing = {
+        path.relative_to(example_copy / "public").as_posix()
+        for path in (example_copy / "public").rglob("*.html")
+        if "our own pagination" in path.read_text()
+    }
+    assert rendered == showing and len(first.plan) // 4 < len(rendered) < len(first.plan) // 2
+    assert result.unchanged >= len(first.plan) - len(rendered)
+    assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
+
+
 def test_text_edits_take_the_full_build_when_the_site_has_its_own_templates(example_copy, tmp_path):
     """A template may show the text in ways a splice cannot follow (a word count, an excerpt)."""
     templates = example_copy / "templates"

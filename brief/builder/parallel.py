@@ -324,7 +324,9 @@ def render_fragments(
         for other, obj in resolver.objects(ref[0]):
             if other[:-1] == ref[:-1]:
                 variant = {**context, field: obj}
-                todo.setdefault((name, context_id(variant)), (name, variant))
+                named = (name, context_id(variant))
+                if named not in renderer.prerendered:  # kept from the last build: its keys did not change
+                    todo.setdefault(named, (name, variant))
     workers = workers or workers_available()
     if workers < 2 or len(todo) < MIN_PAGES_FOR_POOL:
         return

@@ -10,7 +10,8 @@ value now. The ways a build gets its model differ, never how pages reach the out
 - only briefs' text changed, in a process that keeps its build (`brief serve`): the model is
   updated in memory and the pages that read those briefs are rendered again (WarmBuild);
 - anything else: the model is built, the stored reads are checked against it, and the stale
-  pages are rendered, in place when they are few, else the whole site into a staged folder.
+  pages are rendered: in place when they are few, else into a staged folder that the other
+  pages are carried into as they are (a first build renders every page there).
 """
 
 from __future__ import annotations
@@ -273,7 +274,7 @@ class Builder:
             changed = changed_keys(log, resolver, progress, options.workers, numbers)
             stale = _stale_pages(plan, reads.pages, changed, output)
         in_place = stale is not plan and len(stale) <= max(MIN_PAGES_FOR_POOL, len(plan) // 4)
-        if in_place and stale:  # the keys are numbered as last time: so are the fragments' keys
+        if stale is not plan:  # the keys are numbered as last time: so are the fragments' keys
             renderer.prerendered = cache.load_fragments(reads)
             renderer.forget(changed)
         writer = Writer(output, staged=not in_place)
@@ -287,14 +288,24 @@ class Builder:
                     writer.remove(rel_path)
                     records.pop(rel_path, None)
             else:
-                renderer.log = renderer.env.log = ReadLog()  # every page is rendered: start a fresh record
+                records = {}
+                if stale is plan:  # every page is rendered: start a fresh record
+                    renderer.log = renderer.env.log = ReadLog()
+                else:  # many pages: the rest are carried into the staged folder as they are
+                    rendered = {page.path for page in stale}
+                    for page in plan:
+                        if page.path not in rendered:
+                            writer.carry(page.path)
+                            records[page.path] = reads.pages[page.path]
                 render_bodies(renderer, progress, options.workers)
                 progress.step("numbering what pages read")
-                first = prime_keys(renderer, resolver, plan, writer, options.workers)
+                first = prime_keys(renderer, resolver, stale, writer, options.workers)
                 render_fragments(renderer, resolver, first.partial_calls, progress, options.workers)
-                progress.step("rendering pages", len(plan))
+                progress.step("rendering pages", len(stale))
                 progress.advance(len(first.records))
-                records = first.records | render_plan(renderer, first.rest, writer, progress, options.workers)
+                records |= first.records | render_plan(
+                    renderer, first.rest, writer, progress, options.workers
+                )
             for rel_path, source in static.items():
                 writer.copy(rel_path, source)
             if in_place:

@@ -74,6 +74,18 @@ class Writer:
         target.write_bytes(data)
         self.written += 1
 
+    def carry(self, rel_path: str) -> None:
+        """Carry a file of the current output over as it is (staged), as a hard link."""
+        target = self.staging / rel_path
+        if target.parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(target.parent)
+        try:
+            os.link(self.output / rel_path, target)
+        except OSError:  # a file system without hard links
+            shutil.copy2(self.output / rel_path, target)
+        self.unchanged += 1
+
     def copy(self, rel_path: str, source: Path) -> None:
         self.write(rel_path, source.read_bytes())
 
