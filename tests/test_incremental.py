@@ -572,6 +572,15 @@ def test_a_build_that_renders_many_pages_carries_the_others_into_the_staged_fold
     assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
 
 
+def test_a_staged_build_has_removed_the_site_it_replaced_when_it_returns(example_copy):
+    """The old site is removed while the cache is saved, and gone when the build ends."""
+    build(example_copy)
+    before = snapshot(example_copy / "public")
+    assert build(example_copy, clean=True).written == 0
+    assert snapshot(example_copy / "public") == before
+    assert [path.name for path in example_copy.iterdir() if path.name.startswith(".public")] == []
+
+
 def test_text_edits_take_the_full_build_when_the_site_has_its_own_templates(example_copy, tmp_path):
     """A template may show the text in ways a splice cannot follow (a word count, an excerpt)."""
     templates = example_copy / "templates"

@@ -345,6 +345,8 @@ class Builder:
             )
         except OSError as error:
             progress.note(f"warning: cannot write the build cache ({error}); the next build starts afresh")
+        finally:
+            writer.close()
         progress.done()
         result = BuildResult(
             config,
