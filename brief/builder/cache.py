@@ -113,9 +113,9 @@ def _run_each(jobs: list[Callable[[], None]]) -> None:
 class BuildCache:
     """Files each read only when a build needs them: `manifest.pickle` (a Manifest),
     `reads.marshal` and `fragments.marshal` (Reads), `memo.pickle` (the site-model relations,
-    see build_site), and in
-    64 shards each: `briefs/` (parsed briefs and their file's hash, by path), `bodies/`
-    (rendered bodies by slug, see Renderer.body_html), `texts/` (TextRecords by path)."""
+    see build_site), and in 64 shards each: `briefs/` (parsed briefs and their file's hash, by
+    path), `bodies/` (rendered bodies by slug, see Renderer.body_html), `texts/` (TextRecords by
+    path)."""
 
     def __init__(self, root: Path, key: str) -> None:
         self.root = root

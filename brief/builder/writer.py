@@ -61,10 +61,7 @@ class Writer:
         if not self.staged:
             self._pending[rel_path] = data
             return
-        target = self.staging / rel_path
-        if target.parent not in self._made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._made.add(target.parent)
+        target = self._staged_path(rel_path)
         previous = self.output / rel_path
         if _same_bytes(previous, data):
             try:
@@ -76,12 +73,16 @@ class Writer:
         target.write_bytes(data)
         self.written += 1
 
-    def carry(self, rel_path: str) -> None:
-        """Carry a file of the current output over as it is (staged), as a hard link."""
+    def _staged_path(self, rel_path: str) -> Path:
         target = self.staging / rel_path
         if target.parent not in self._made:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._made.add(target.parent)
+        return target
+
+    def carry(self, rel_path: str) -> None:
+        """Carry a file of the current output over as it is (staged), as a hard link."""
+        target = self._staged_path(rel_path)
         try:
             os.link(self.output / rel_path, target)
         except OSError:  # a file system without hard links
