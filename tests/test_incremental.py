@@ -627,6 +627,35 @@ def test_a_site_card_showing_the_word_count_is_rebuilt_after_a_body_edit(example
     assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
 
 
+def test_a_build_looks_up_no_key_of_a_brief_whose_file_is_as_its_reads_saw_it(
+    example_copy, tmp_path, monkeypatch
+):
+    """A brief is parsed from its file alone: when a brief is added and another edited, the
+    keys of every other brief's file keep their values and are not looked up again; the edited
+    brief's are, and its new title reaches every page that shows it."""
+    age_everything(example_copy)
+    build(example_copy)
+    checked: list = []
+    changed_keys = parallel.changed_keys
+
+    def recording(log, resolver, progress, workers=None, numbers=None):
+        checked.extend(log.keys[n] for n in (range(len(log.keys)) if numbers is None else numbers))
+        return changed_keys(log, resolver, progress, workers, numbers)
+
+    monkeypatch.setattr(parallel, "changed_keys", recording)
+    briefs = example_copy / "content" / "briefs"
+    edited = next(briefs.rglob("tromso-rescue-exercise.md"))
+    edited.write_text(edited.read_text().replace('\ntitle: "', '\ntitle: "Retitled: ', 1))
+    added = briefs / "2025" / "11" / "added.md"
+    added.parent.mkdir(parents=True, exist_ok=True)
+    added.write_text(brief_text("An added brief", "2025-11-02T10:00:00+00:00", tags=["Baltic security"]))
+    build(example_copy)
+    files_looked_up = {ref[1] for ref, _ in checked if ref[0] == "file"}
+    assert files_looked_up == {edited.relative_to(example_copy).as_posix()}
+    assert any(ref[0] == "item" for ref, _ in checked)  # the rest are looked up as before
+    assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
+
+
 def test_a_build_stopped_while_replacing_files_is_repaired_even_if_the_edit_is_undone(
     example_copy, tmp_path, monkeypatch
 ):

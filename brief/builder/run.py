@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from brief.ingest.run import IngestReport
     from brief.model import Brief
     from brief.render.plan import Page
-    from brief.render.reads import Resolver
+    from brief.render.reads import Ref, Resolver
     from brief.render.renderer import Renderer
     from brief.site.model import BriefPage, Site
 
@@ -266,11 +266,11 @@ class Builder:
         resolver = Resolver(site, plan, renderer)
         static = renderer.static_files()
         stale: list[Page] = plan
+        brief_digests = {relative(path, config.root): digests.get(path) for path in brief_paths}
         if reads.pages:
             log = renderer.log
-            refs = None if edited is None else _text_refs(site, edited)
-            numbers = None if refs is None else [n for n, (ref, _) in enumerate(log.keys) if ref in refs]
-            progress.step("checking what pages read", len(log.keys if numbers is None else numbers))
+            numbers = _keys_to_check(log.keys, _text_refs(site, edited), reads.files, brief_digests)
+            progress.step("checking what pages read", len(numbers))
             changed = changed_keys(log, resolver, progress, options.workers, numbers)
             stale = _stale_pages(plan, reads.pages, changed, output)
         in_place = stale is not plan and len(stale) <= max(MIN_PAGES_FOR_POOL, len(plan) // 4)
@@ -337,7 +337,7 @@ class Builder:
             cache.save(
                 {s: b for s, b in renderer.stored_bodies.items() if s in slugs},
                 lambda: text_records(site, log.keys, records),
-                Reads(log.keys, log.values, records, renderer.prerendered),
+                Reads(log.keys, log.values, records, renderer.prerendered, files=brief_digests),
                 {relative(p, config.root) for p in brief_paths},
                 lambda jobs: run_jobs(
                     jobs, progress, options.workers if len(brief_paths) >= MIN_FILES_FOR_POOL else 1
@@ -392,10 +392,26 @@ def _edited_briefs(cache: BuildCache, digests: dict[str, str | None], root: Path
     return before
 
 
-def _text_refs(site: Site, before: dict[str, Brief]) -> set[tuple[str, ...]] | None:
+def _keys_to_check(
+    keys: list, text_refs: set[Ref] | None, read: dict[str, str | None], now: dict[str, str | None]
+) -> list[int]:
+    """The numbers of the keys whose value may differ now: those of `text_refs` when only
+    briefs' text changed (_text_refs); else every key but those of brief files whose digest is
+    the one the reads saw (`read`; a brief is parsed from its file alone, and what else it is
+    parsed with is in the build key): 80,000 of 420,000 keys at 10,000 briefs, a fifth of the
+    time, most of it fingerprinting bodies."""
+    if text_refs is not None:
+        return [n for n, (ref, _) in enumerate(keys) if ref in text_refs]
+    same = {path for path, digest in read.items() if digest is not None and now.get(path) == digest}
+    return [n for n, (ref, _) in enumerate(keys) if ref[0] != "file" or ref[1] not in same]
+
+
+def _text_refs(site: Site, before: dict[str, Brief] | None) -> set[tuple[str, ...]] | None:
     """When only briefs' text changed (their front-matter is as it was, and no story's timeline
     uses them), the refs whose keys can have changed (as WarmBuild.text_edits): checking those
     only spares looking up every key the site read (3 s at 10,000 briefs); else None."""
+    if before is None:
+        return None
     items = {item.brief.source_path: item for item in site.brief_pages}
     refs: set[tuple[str, ...]] = set()
     for path, old in before.items():
