@@ -440,6 +440,78 @@ def test_random_edits_in_a_warm_process_match_a_clean_build(example_copy, tmp_pa
         )
 
 
+@pytest.mark.parametrize("seed", range(1, 5))
+def test_random_edits_alternating_brief_serve_and_brief_build_match_a_clean_build(
+    example_copy, tmp_path, seed
+):
+    """brief serve stopped, brief build run, serve started again: a warm process saves no reads
+    after a text edit, so the next process must not trust what the last saved reads say of the
+    files it replaced (nor of the briefs it read since)."""
+    rng = random.Random(seed)
+    builder: Builder | None = None
+    undo: tuple[Path, str] | None = None  # the last body edit, to take back (git checkout, an editor's undo)
+    for step in range(10):
+        before = input_files(example_copy)
+        draw = rng.random()
+        kind = (
+            "edit_body"
+            if draw < 0.4
+            else "undo"
+            if draw < 0.6 and undo
+            else apply_edit(example_copy, rng, step)
+        )
+        if kind == "edit_body":
+            target = rng.choice(sorted((example_copy / "content" / "briefs").rglob("*.md")))
+            undo = target, target.read_text()
+            target.write_text(target.read_text() + f"\nA paragraph, step {step}.\n")
+            touch(target, step)
+        elif kind == "undo" and undo is not None:
+            target, text = undo
+            undo = None
+            if target.exists():
+                target.write_text(text)
+                touch(target, step)
+        after = input_files(example_copy)
+        changed = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+        # An undo comes from outside (git checkout) while brief serve is stopped.
+        warm = builder is not None and kind != "undo" and rng.random() < 0.6
+        try:
+            if warm:
+                builder.build(changed)  # type: ignore[union-attr]
+            else:
+                builder = None  # brief serve stopped; brief build in a new process
+                build(example_copy)
+                if rng.random() < 0.5:  # brief serve started again: its first build
+                    builder = Builder(example_copy, keep_model=True)
+                    builder.build()
+        except BriefError:
+            with pytest.raises(BriefError):
+                clean_build_of(example_copy, tmp_path)
+            builder = None
+            continue
+        assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path), (
+            f"after {kind} (step {step}, {'warm' if warm else 'new process'})"
+        )
+
+
+def test_brief_build_after_brief_serve_edited_a_brief_and_the_edit_was_undone(example_copy, tmp_path):
+    """brief serve applies a text edit without saving the reads; once it is stopped, the edit
+    is taken back (git checkout): the brief is as the last saved build knew it, but the pages
+    serve rewrote show the edit, and the next brief build must render them again."""
+    age_everything(example_copy)
+    build(example_copy)
+    builder = Builder(example_copy, keep_model=True)
+    builder.build()
+    target = next((example_copy / "content" / "briefs").rglob("tromso-rescue-exercise.md"))
+    original = target.read_text()
+    target.write_text(original + "\nA paragraph written while brief serve ran.\n")
+    builder.build({target})
+    target.write_text(original)
+    touch(target, 1)
+    build(example_copy)
+    assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
+
+
 def test_a_text_edit_in_a_warm_process_rewrites_only_the_pages_showing_the_text(example_copy):
     builder = Builder(example_copy, keep_model=True)
     first = builder.build()
