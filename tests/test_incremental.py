@@ -512,6 +512,30 @@ def test_brief_build_after_brief_serve_edited_a_brief_and_the_edit_was_undone(ex
     assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
 
 
+def test_a_text_edit_after_brief_serve_edited_another_brief_and_a_build_found_nothing_new(
+    example_copy, tmp_path
+):
+    """A site card counting words; brief serve applies a text edit (saving no reads), then a
+    brief build finds nothing new and saves the manifest with the edited file's new digest.
+    The next text edit must still check the first brief's keys: its card, kept from the last
+    saved build, still counts the words it had then (it did, on 18 pages)."""
+    card = example_copy / "templates" / "partials" / "card.html"
+    card.parent.mkdir(parents=True)
+    card.write_text(OWN_CARD)
+    age_everything(example_copy)
+    build(example_copy)
+    builder = Builder(example_copy, keep_model=True)
+    builder.build()
+    first, second = sorted((example_copy / "content" / "briefs").rglob("*.md"))[:2]
+    first.write_text(first.read_text() + "\nMany more words, written while brief serve ran.\n")
+    builder.build({first})
+    assert build(example_copy).up_to_date
+    second.write_text(second.read_text() + "\nAnother paragraph.\n")
+    touch(second, 2)
+    build(example_copy)
+    assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
+
+
 def test_a_text_edit_in_a_warm_process_rewrites_only_the_pages_showing_the_text(example_copy):
     builder = Builder(example_copy, keep_model=True)
     first = builder.build()

@@ -35,7 +35,7 @@ from brief.errors import BriefError
 from brief.model import Brief
 
 CACHE_DIR = ".brief-cache"
-FORMAT = 10  # bump when what is stored changes shape or meaning (10: digests in reads): older ignored
+FORMAT = 11  # bump when what is stored changes shape or meaning (11: briefs seen by reads): older ignored
 RACY_NS = 2_000_000_000  # FAT and some network file systems keep mtimes to 2 s
 SHARDS = 64  # files each for briefs, bodies and texts
 UNSAVED = "unsaved-pages"  # output files being replaced in place, until the manifest is saved
@@ -76,10 +76,11 @@ class Reads:
     # numbers). Kept beside the reads, whose numbers they use: `token` pairs the two files.
     fragments: dict[tuple[str, tuple], tuple[Any, frozenset[int]]] = field(default_factory=dict)
     token: str = ""
-    # Each brief's file digest (by path from the site root) as these reads saw it: a brief is
-    # parsed from its file alone, so the keys of a file with the same digest now have the
-    # same values, and the next build need not look them up (builder.run._keys_to_check).
-    files: dict[str, str | None] = field(default_factory=dict)
+    # Each brief file's digest and front-matter hash (by path from the site root) as these
+    # reads saw them. A brief is parsed from its file alone, so the keys of a file with the
+    # same digest have the same values (builder.run._keys_to_check); a file changed since is
+    # one whose keys the next build checks, whatever the manifest says (builder.run._text_refs).
+    files: dict[str, tuple[str | None, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

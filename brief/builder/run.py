@@ -266,10 +266,11 @@ class Builder:
         resolver = Resolver(site, plan, renderer)
         static = renderer.static_files()
         stale: list[Page] = plan
-        brief_digests = {relative(path, config.root): digests.get(path) for path in brief_paths}
+        seen_now = _briefs_seen(cache, digests, brief_paths, config.root)
         if reads.pages:
             log = renderer.log
-            numbers = _keys_to_check(log.keys, _text_refs(site, edited), reads.files, brief_digests)
+            text_refs = _text_refs(site, edited, reads.files, seen_now)
+            numbers = _keys_to_check(log.keys, text_refs, reads.files, seen_now)
             progress.step("checking what pages read", len(numbers))
             changed = changed_keys(log, resolver, progress, options.workers, numbers)
             stale = _stale_pages(plan, reads.pages, changed, output)
@@ -337,7 +338,7 @@ class Builder:
             cache.save(
                 {s: b for s, b in renderer.stored_bodies.items() if s in slugs},
                 lambda: text_records(site, log.keys, records),
-                Reads(log.keys, log.values, records, renderer.prerendered, files=brief_digests),
+                Reads(log.keys, log.values, records, renderer.prerendered, files=seen_now),
                 {relative(p, config.root) for p in brief_paths},
                 lambda jobs: run_jobs(
                     jobs, progress, options.workers if len(brief_paths) >= MIN_FILES_FOR_POOL else 1
@@ -392,31 +393,61 @@ def _edited_briefs(cache: BuildCache, digests: dict[str, str | None], root: Path
     return before
 
 
+def _briefs_seen(
+    cache: BuildCache, digests: dict[str, str | None], brief_paths: list[str], root: Path
+) -> dict[str, tuple[str | None, str]]:
+    """Each brief file's digest and front-matter hash (by path from the site root), as the
+    reads this build saves will have seen them (Reads.files)."""
+    seen = {}
+    for path in brief_paths:
+        rel = relative(path, root)
+        stored = cache.briefs.get(rel)
+        seen[rel] = (digests.get(path), stored[1].meta_hash if stored is not None else "")
+    return seen
+
+
 def _keys_to_check(
-    keys: list, text_refs: set[Ref] | None, read: dict[str, str | None], now: dict[str, str | None]
+    keys: list,
+    text_refs: set[Ref] | None,
+    seen: dict[str, tuple[str | None, str]],
+    now: dict[str, tuple[str | None, str]],
 ) -> list[int]:
     """The numbers of the keys whose value may differ now: those of `text_refs` when only
     briefs' text changed (_text_refs); else every key but those of brief files whose digest is
-    the one the reads saw (`read`; a brief is parsed from its file alone, and what else it is
+    the one the reads saw (`seen`; a brief is parsed from its file alone, and what else it is
     parsed with is in the build key): 80,000 of 420,000 keys at 10,000 briefs, a fifth of the
     time, most of it fingerprinting bodies."""
     if text_refs is not None:
         return [n for n, (ref, _) in enumerate(keys) if ref in text_refs]
-    same = {path for path, digest in read.items() if digest is not None and now.get(path) == digest}
+    same = {path for path, pair in seen.items() if pair[0] is not None and now.get(path) == pair}
     return [n for n, (ref, _) in enumerate(keys) if ref[0] != "file" or ref[1] not in same]
 
 
-def _text_refs(site: Site, before: dict[str, Brief] | None) -> set[tuple[str, ...]] | None:
+def _text_refs(
+    site: Site,
+    before: dict[str, Brief] | None,
+    seen: dict[str, tuple[str | None, str]],
+    now: dict[str, tuple[str | None, str]],
+) -> set[Ref] | None:
     """When only briefs' text changed (their front-matter is as it was, and no story's timeline
     uses them), the refs whose keys can have changed (as WarmBuild.text_edits): checking those
-    only spares looking up every key the site read (3 s at 10,000 briefs); else None."""
+    only spares looking up every key the site read (3 s at 10,000 briefs); else None.
+
+    Changed since the last build (`before`, by the manifest) and since the saved reads saw them
+    (`seen`): brief serve and a splice save no reads, and the manifest saved after them (by a
+    build with nothing new, say) no longer tells which briefs the reads' values are older than.
+    """
     if before is None:
         return None
+    unseen = {path: meta for path, (digest, meta) in seen.items() if now.get(path, (None, ""))[0] != digest}
     items = {item.brief.source_path: item for item in site.brief_pages}
-    refs: set[tuple[str, ...]] = set()
-    for path, old in before.items():
+    refs: set[Ref] = set()
+    for path in before.keys() | unseen.keys():
         item = items.get(path)
-        if item is None or item.story is not None or item.brief.meta_hash != old.meta_hash:
+        if item is None or item.story is not None:
+            return None
+        meta = item.brief.meta_hash
+        if (path in before and meta != before[path].meta_hash) or (path in unseen and meta != unseen[path]):
             return None
         refs |= _text_edit_refs(item.brief)
     return refs
