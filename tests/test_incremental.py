@@ -788,6 +788,61 @@ def test_a_build_stopped_while_replacing_files_is_repaired_even_if_the_edit_is_u
     assert snapshot(out) == clean_build_of(example_copy, tmp_path)
 
 
+def test_an_update_in_place_stopped_midway_is_repaired_with_the_static_files_kept(
+    example_copy, tmp_path, monkeypatch
+):
+    """An update in place lists every file it is about to replace, static ones included, in
+    case it stops. The next build renders those pages again; it must not take a listed static
+    file for a page that is gone, and delete it."""
+    import brief.builder.writer as inplace
+
+    age_everything(example_copy)
+    build(example_copy)
+    target = next((example_copy / "content" / "briefs").rglob("tromso-rescue-exercise.md"))
+    target.write_text(target.read_text().replace('\ntitle: "', '\ntitle: "Retitled: ', 1))
+    replace, calls = inplace._replace, []
+
+    def dies_on_the_second_file(path, data):
+        calls.append(path)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # as if the process were killed
+        return replace(path, data)
+
+    monkeypatch.setattr(inplace, "_replace", dies_on_the_second_file)
+    with pytest.raises(KeyboardInterrupt):
+        build(example_copy)
+    monkeypatch.setattr(inplace, "_replace", replace)
+    build(example_copy)
+    assert (example_copy / "public" / "static" / "style.css").is_file()
+    assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
+
+
+def test_text_edits_that_keep_what_pages_read_leave_the_saved_reads_as_they_were(example_copy, tmp_path):
+    """A site card counting words: each text edit renders again the pages showing the brief
+    and saves what brief serve saves, not the reads (0.7 s at 10,000 briefs); a later build of
+    any kind still checks the edited briefs' keys against those reads."""
+    card = example_copy / "templates" / "partials" / "card.html"
+    card.parent.mkdir(parents=True)
+    card.write_text(OWN_CARD)
+    age_everything(example_copy)
+    build(example_copy)
+    reads = example_copy / ".brief-cache" / "reads.marshal"
+    saved = reads.stat().st_mtime_ns
+    briefs = sorted((example_copy / "content" / "briefs").rglob("*.md"))
+    for step, target in enumerate([briefs[0], briefs[1], briefs[0]]):
+        target.write_text(target.read_text() + f"\nA sentence of step {step} adds words.\n")
+        touch(target, step)
+        result = build(example_copy)
+        assert result.written and reads.stat().st_mtime_ns == saved
+        assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
+    target = briefs[2]  # front-matter: the full check, and the reads saved again
+    target.write_text(target.read_text().replace('\ntitle: "', '\ntitle: "Retitled: ', 1))
+    touch(target, 9)
+    build(example_copy)
+    assert reads.stat().st_mtime_ns != saved
+    assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
+
+
 def test_brief_build_splices_after_brief_serve_edited_the_same_brief(example_copy, tmp_path):
     """brief serve stores the bodies it renders, so the next `brief build` splices from them."""
     builder = Builder(example_copy, keep_model=True)

@@ -267,6 +267,7 @@ class Builder:
         static = renderer.static_files()
         stale: list[Page] = plan
         seen_now = _briefs_seen(cache, digests, brief_paths, config.root)
+        text_refs = None
         if reads.pages:
             log = renderer.log
             text_refs = _text_refs(site, edited, reads.files, seen_now)
@@ -334,16 +335,26 @@ class Builder:
         )
         progress.step("saving the build cache")
         try:
-            slugs = {item.brief.slug for item in site.brief_pages}
-            cache.save(
-                {s: b for s, b in renderer.stored_bodies.items() if s in slugs},
-                lambda: text_records(site, log.keys, records),
-                Reads(log.keys, log.values, records, renderer.prerendered, files=seen_now),
-                {relative(p, config.root) for p in brief_paths},
-                lambda jobs: run_jobs(
-                    jobs, progress, options.workers if len(brief_paths) >= MIN_FILES_FOR_POOL else 1
-                ),
-            )
+            if (
+                text_refs is not None
+                and in_place
+                and all(record is not None for record in reads.pages.values())
+                and all(set(reads.pages.get(page.path) or ()) == set(records[page.path]) for page in stale)
+            ):
+                bodies = renderer.stored_bodies
+                edited = {ref[1] for ref in text_refs if ref[0] == "body" and ref[1] in bodies}
+                cache.save_text_edits({slug: bodies[slug] for slug in edited})
+            else:
+                slugs = {item.brief.slug for item in site.brief_pages}
+                cache.save(
+                    {s: b for s, b in renderer.stored_bodies.items() if s in slugs},
+                    lambda: text_records(site, log.keys, records),
+                    Reads(log.keys, log.values, records, renderer.prerendered, files=seen_now),
+                    {relative(p, config.root) for p in brief_paths},
+                    lambda jobs: run_jobs(
+                        jobs, progress, options.workers if len(brief_paths) >= MIN_FILES_FOR_POOL else 1
+                    ),
+                )
         except OSError as error:
             progress.note(f"warning: cannot write the build cache ({error}); the next build starts afresh")
         finally:
