@@ -754,18 +754,10 @@ def test_a_build_looks_up_no_key_of_a_brief_whose_file_is_as_its_reads_saw_it(
     assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
 
 
-def test_a_build_stopped_while_replacing_files_is_repaired_even_if_the_edit_is_undone(
-    example_copy, tmp_path, monkeypatch
-):
-    """Updates in place replace files one by one. If the process dies between two, and the
-    brief is then put back as it was, the next build must not take the old digests at their word."""
+def build_killed_between_two_replacements(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build that updates the output in place, killed after it replaced one file."""
     import brief.builder.writer as inplace
 
-    age_everything(example_copy)
-    build(example_copy)
-    target = next((example_copy / "content" / "briefs").rglob("tromso-rescue-exercise.md"))
-    original = target.read_text()
-    target.write_text(original + "\nA paragraph that half arrives.\n")
     replace, calls = inplace._replace, []
 
     def dies_on_the_second_file(path, data):
@@ -776,8 +768,21 @@ def test_a_build_stopped_while_replacing_files_is_repaired_even_if_the_edit_is_u
 
     monkeypatch.setattr(inplace, "_replace", dies_on_the_second_file)
     with pytest.raises(KeyboardInterrupt):
-        build(example_copy)
+        build(root)
     monkeypatch.setattr(inplace, "_replace", replace)
+
+
+def test_a_build_stopped_while_replacing_files_is_repaired_even_if_the_edit_is_undone(
+    example_copy, tmp_path, monkeypatch
+):
+    """Updates in place replace files one by one. If the process dies between two, and the
+    brief is then put back as it was, the next build must not take the old digests at their word."""
+    age_everything(example_copy)
+    build(example_copy)
+    target = next((example_copy / "content" / "briefs").rglob("tromso-rescue-exercise.md"))
+    original = target.read_text()
+    target.write_text(original + "\nA paragraph that half arrives.\n")
+    build_killed_between_two_replacements(example_copy, monkeypatch)
     out = example_copy / "public"
     assert (
         "A paragraph that half arrives."
@@ -794,24 +799,11 @@ def test_an_update_in_place_stopped_midway_is_repaired_with_the_static_files_kep
     """An update in place lists every file it is about to replace, static ones included, in
     case it stops. The next build renders those pages again; it must not take a listed static
     file for a page that is gone, and delete it."""
-    import brief.builder.writer as inplace
-
     age_everything(example_copy)
     build(example_copy)
     target = next((example_copy / "content" / "briefs").rglob("tromso-rescue-exercise.md"))
     target.write_text(target.read_text().replace('\ntitle: "', '\ntitle: "Retitled: ', 1))
-    replace, calls = inplace._replace, []
-
-    def dies_on_the_second_file(path, data):
-        calls.append(path)
-        if len(calls) == 2:
-            raise KeyboardInterrupt  # as if the process were killed
-        return replace(path, data)
-
-    monkeypatch.setattr(inplace, "_replace", dies_on_the_second_file)
-    with pytest.raises(KeyboardInterrupt):
-        build(example_copy)
-    monkeypatch.setattr(inplace, "_replace", replace)
+    build_killed_between_two_replacements(example_copy, monkeypatch)
     build(example_copy)
     assert (example_copy / "public" / "static" / "style.css").is_file()
     assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
