@@ -335,15 +335,20 @@ class Builder:
         )
         progress.step("saving the build cache")
         try:
+            # Only briefs' text changed, and the pages rendered again read what the saved reads
+            # say: save what brief serve saves. Not when a brief edited before the last build
+            # is still newer than the reads: its keys would be checked, and its pages rendered,
+            # at every build until the reads are saved.
             if (
                 text_refs is not None
                 and in_place
+                and _changed_since_reads(reads.files, seen_now).keys() <= (edited or {}).keys()
                 and all(record is not None for record in reads.pages.values())
                 and all(set(reads.pages.get(page.path) or ()) == set(records[page.path]) for page in stale)
             ):
                 bodies = renderer.stored_bodies
-                edited = {ref[1] for ref in text_refs if ref[0] == "body" and ref[1] in bodies}
-                cache.save_text_edits({slug: bodies[slug] for slug in edited})
+                slugs = {ref[1] for ref in text_refs if ref[0] == "body" and ref[1] in bodies}
+                cache.save_text_edits({slug: bodies[slug] for slug in slugs})
             else:
                 slugs = {item.brief.slug for item in site.brief_pages}
                 cache.save(
@@ -450,7 +455,7 @@ def _text_refs(
     """
     if before is None:
         return None
-    unseen = {path: meta for path, (digest, meta) in seen.items() if now.get(path, (None, ""))[0] != digest}
+    unseen = _changed_since_reads(seen, now)
     items = {item.brief.source_path: item for item in site.brief_pages}
     refs: set[Ref] = set()
     for path in before.keys() | unseen.keys():
@@ -462,6 +467,14 @@ def _text_refs(
             return None
         refs |= _text_edit_refs(item.brief)
     return refs
+
+
+def _changed_since_reads(
+    seen: dict[str, tuple[str | None, str]], now: dict[str, tuple[str | None, str]]
+) -> dict[str, str]:
+    """The brief files whose digest is not the one the saved reads saw, with the front-matter
+    hash they saw."""
+    return {path: meta for path, (digest, meta) in seen.items() if now.get(path, (None, ""))[0] != digest}
 
 
 def _text_edit_refs(brief: Brief) -> set[tuple[str, ...]]:
