@@ -267,11 +267,12 @@ class Builder:
         static = renderer.static_files()
         stale: list[Page] = plan
         seen_now = _briefs_seen(cache, digests, brief_paths, config.root)
+        unseen = _changed_since_reads(reads.files, seen_now)
         text_refs = None
         if reads.pages:
             log = renderer.log
-            text_refs = _text_refs(site, edited, reads.files, seen_now)
-            numbers = _keys_to_check(log.keys, text_refs, reads.files, seen_now)
+            text_refs = _text_refs(site, edited, unseen)
+            numbers = _keys_to_check(log.keys, text_refs, reads.files, unseen)
             progress.step("checking what pages read", len(numbers))
             changed = changed_keys(log, resolver, progress, options.workers, numbers)
             stale = _stale_pages(plan, reads.pages, changed, output)
@@ -342,7 +343,7 @@ class Builder:
             if (
                 text_refs is not None
                 and in_place
-                and _changed_since_reads(reads.files, seen_now).keys() <= (edited or {}).keys()
+                and unseen.keys() <= (edited or {}).keys()
                 and all(record is not None for record in reads.pages.values())
                 and all(set(reads.pages.get(page.path) or ()) == set(records[page.path]) for page in stale)
             ):
@@ -423,39 +424,31 @@ def _briefs_seen(
 
 
 def _keys_to_check(
-    keys: list,
-    text_refs: set[Ref] | None,
-    seen: dict[str, tuple[str | None, str]],
-    now: dict[str, tuple[str | None, str]],
+    keys: list, text_refs: set[Ref] | None, seen: dict[str, tuple[str | None, str]], unseen: dict[str, str]
 ) -> list[int]:
     """The numbers of the keys whose value may differ now: those of `text_refs` when only
     briefs' text changed (_text_refs); else every key but those of brief files whose digest is
-    the one the reads saw (`seen`; a brief is parsed from its file alone, and what else it is
-    parsed with is in the build key): 80,000 of 420,000 keys at 10,000 briefs, a fifth of the
+    the one the reads saw (in `seen`, not in `unseen`; a brief is parsed from its file alone, and
+    what else it is parsed with is in the build key): 80,000 of 420,000 keys at 10,000 briefs, a fifth of the
     time, most of it fingerprinting bodies."""
     if text_refs is not None:
         return [n for n, (ref, _) in enumerate(keys) if ref in text_refs]
-    same = {path for path, pair in seen.items() if pair[0] is not None and now.get(path) == pair}
+    same = {path for path in seen if path not in unseen}
     return [n for n, (ref, _) in enumerate(keys) if ref[0] != "file" or ref[1] not in same]
 
 
-def _text_refs(
-    site: Site,
-    before: dict[str, Brief] | None,
-    seen: dict[str, tuple[str | None, str]],
-    now: dict[str, tuple[str | None, str]],
-) -> set[Ref] | None:
+def _text_refs(site: Site, before: dict[str, Brief] | None, unseen: dict[str, str]) -> set[Ref] | None:
     """When only briefs' text changed (their front-matter is as it was, and no story's timeline
     uses them), the refs whose keys can have changed (as WarmBuild.text_edits): checking those
     only spares looking up every key the site read (3 s at 10,000 briefs); else None.
 
     Changed since the last build (`before`, by the manifest) and since the saved reads saw them
-    (`seen`): brief serve and a splice save no reads, and the manifest saved after them (by a
-    build with nothing new, say) no longer tells which briefs the reads' values are older than.
+    (`unseen`, with the front-matter hash they saw): brief serve and a splice save no reads,
+    and the manifest saved after them (by a build with nothing new, say) no longer tells which
+    briefs the reads' values are older than.
     """
     if before is None:
         return None
-    unseen = _changed_since_reads(seen, now)
     items = {item.brief.source_path: item for item in site.brief_pages}
     refs: set[Ref] = set()
     for path in before.keys() | unseen.keys():
