@@ -45,7 +45,8 @@ class BriefError(Exception):
         if self.path is not None:
             parts.append(self.location() + ":")
         if self.field:
-            parts.append(f"{self.field}:")
+            # A key is the user's text: one holding a line break or a tab is shown escaped.
+            parts.append(f"{self.field if self.field.isprintable() else repr(self.field)}:")
         parts.append(self.message)
         text = " ".join(parts)
         if self.hint:

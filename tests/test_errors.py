@@ -129,6 +129,7 @@ def test_missing_theme(site, capsys):
         ("permalinks:\n  tag: /tags/{name}/\n", 2, "bad pattern"),
         ("output: .\n", 1, "would overwrite the site"),
         ("title: [unclosed\n", 2, "flow sequence that starts on line 1"),
+        ('feeds:\n  "atom\\n": true\n', 2, "'feeds.atom\\n': unknown key"),  # a key's line break, escaped
     ],
 )
 def test_site_yml_errors(site, capsys, config, line, words):
@@ -136,6 +137,7 @@ def test_site_yml_errors(site, capsys, config, line, words):
     code, err = run(site, capsys)
     assert code == 1
     assert f"site.yml:{line}:" in err and words in err, err
+    assert len(err.strip().splitlines()) == 1, err
 
 
 def test_no_site_yml(tmp_path, capsys):
