@@ -13,14 +13,6 @@ PACKAGE_THEMES = Path(__file__).resolve().parent / "themes"
 REPO_THEMES = Path(__file__).resolve().parent.parent / "themes"
 
 
-def uses_bundled_templates(config: SiteConfig) -> bool:
-    """True when every template comes from the default theme installed with brief: no site
-    templates/ and no themes/default/ of the site's own."""
-    bundled = {PACKAGE_THEMES / "default", REPO_THEMES / "default"}
-    templates = config.templates_dir
-    return theme_dir(config) in bundled and not (templates.is_dir() and any(templates.iterdir()))
-
-
 def theme_dir(config: SiteConfig) -> Path:
     """The site's own themes/NAME, else the one installed with brief."""
     for base in (config.root / "themes", PACKAGE_THEMES, REPO_THEMES):

@@ -6,7 +6,6 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime, tzinfo
-from pathlib import Path
 from typing import Any
 
 from brief.clocks import home_zone
@@ -619,11 +618,3 @@ def _read_json_lines(text: str, origin: str, zone: tzinfo) -> Iterator[RawArticl
     for number, line in enumerate(text.split("\n"), start=1):
         if line.strip():
             yield from _json_line(line, number, origin, zone)
-
-
-def read_path(path: Path, zone: tzinfo) -> list[RawArticle | BriefError]:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise BriefError(f"cannot read: {error.strerror}", path=str(path)) from None
-    return read_bytes(data, str(path), path.suffix, zone)  # type: ignore[return-value]

@@ -61,19 +61,6 @@ class Page:
         return rel + "index.html" if rel == "" or rel.endswith("/") else rel
 
 
-# Pages that show briefs' text, not only their front-matter: where to find those briefs.
-_TEXT_IN = {"brief": "item", "atom": "items", "json_feed": "items"}
-
-
-def briefs_with_text(page: Page) -> list[BriefPage]:
-    """The briefs whose text `page` shows: a brief's own page, the feeds carrying them."""
-    key = _TEXT_IN.get(page.kind)
-    if key is None:
-        return []
-    found = page.context[key]
-    return [found] if key == "item" else found
-
-
 def paginate(items: list[Any], size: int, base_url: str) -> list[Paginator]:
     total = max(1, math.ceil(len(items) / size))
     return [
