@@ -49,7 +49,6 @@ class ChunkResult:
     made: list[tuple[Any, array]]  # what each unit made (a page's path, a fragment), and its keys
     own: list[int]  # the indexes in `made` of those whose keys include some the worker numbered
     new_keys: list[tuple[Any, Any]]  # (key, value) numbered by the worker since it last reported
-    filled: list[tuple[int, Any]]  # (number, value) of primed keys it read first since then
 
 
 Make = Callable[[int], tuple[Any, frozenset[int]]]  # a unit of work's number → (what it made, keys read)
@@ -67,7 +66,7 @@ def _render_chunk(job: tuple[Make, ReadLog, Writer | None, int], indexes: list[i
             own.append(len(made))
         made.append((label, array("I", keys)))
     first = log.sent
-    new_keys, filled = log.new_keys()
+    new_keys = log.new_keys()
     return ChunkResult(
         os.getpid(),
         first,
@@ -76,7 +75,6 @@ def _render_chunk(job: tuple[Make, ReadLog, Writer | None, int], indexes: list[i
         made,
         own,
         new_keys,
-        filled,
     )
 
 
@@ -234,16 +232,17 @@ def prime_keys(
     resolver: Resolver,
     plan: list[Page],
     writer: Writer,
+    progress: Progress,
     workers: int | None = None,
 ) -> FirstPages:
     """Before the page workers fork: render the first page of each kind here, then number the
-    keys those pages read for every object of the same kinds (render.reads). Otherwise each
-    worker finds and sends back the same keys (260,000 per worker at 10,000 briefs), and this
-    process numbers every worker's keys after them: the cost grows with the number of workers.
-    Their values are filled in by the pages that read them, on the workers' cores (looked up
-    here beforehand, they cost 3 CPU-s at 10,000 briefs, and what is computed for them, such as
-    related briefs, was computed again by the pages). Nothing is rendered when no pool will
-    render the pages."""
+    keys those pages read for every object of the same kinds (render.reads), and look up their
+    values, on every core. Otherwise each worker finds and sends back the same keys (260,000
+    per worker at 10,000 briefs), and this process numbers every worker's keys after them;
+    and each worker fingerprints the value of each key it reads first, most of them read in
+    every worker: the cost grows with the number of workers. Looked up once, each key costs
+    one fingerprint, wherever a page reads it (a page reads what the Resolver looks up: the
+    next build compares the two). Nothing is rendered when no pool will render the pages."""
     workers = workers or workers_available()
     if not writer.staged or workers < 2 or len(plan) < MIN_PAGES_FOR_POOL:
         return FirstPages({}, plan, [])
@@ -265,8 +264,12 @@ def prime_keys(
     for ref, attribute in log.keys:
         if not attribute.startswith("adds:"):  # a form named by one brief's summary
             read.setdefault(ref[0], set()).add(attribute)
-    for kind, attributes in read.items():
-        log.prime(resolver.objects(kind), attributes)
+    unread = [
+        number
+        for kind, attributes in read.items()
+        for number in log.prime(resolver.objects(kind), attributes)
+    ]
+    changed_keys(log, resolver, progress, workers, unread)
     return FirstPages(records, [page for page in plan if page.path not in records], calls)
 
 
@@ -293,9 +296,7 @@ def render_plan(
         if writer.staged:  # the work fork_map would share out with more workers
             progress.spread(time.perf_counter() - started)
         return records
-    records = dict(_pooled(write, len(plan), renderer.log, writer, progress, workers))
-    renderer.log.primed = {}  # every key is numbered now
-    return records
+    return dict(_pooled(write, len(plan), renderer.log, writer, progress, workers))
 
 
 def render_fragments(
@@ -368,7 +369,6 @@ def _pooled(
     own: dict[int, list[int]] = {}  # worker → the parent's number for each of its own numbers
     for result in sorted(results, key=lambda r: (r.worker, r.first)):
         own.setdefault(result.worker, []).extend(log.key_ids(result.new_keys))
-        log.fill(result.filled)
     log.sent = len(log.keys)
     # The first worker's keys were all new here, so its numbers are the parent's; the others'
     # are renumbered, here, in what they made with keys of their own (the worker says which):

@@ -302,7 +302,7 @@ class Builder:
                             records[page.path] = reads.pages[page.path]
                 render_bodies(renderer, progress, options.workers)
                 progress.step("numbering what pages read")
-                first = prime_keys(renderer, resolver, stale, writer, options.workers)
+                first = prime_keys(renderer, resolver, stale, writer, progress, options.workers)
                 render_fragments(renderer, resolver, first.partial_calls, progress, options.workers)
                 progress.step("rendering pages", len(stale))
                 progress.advance(len(first.records))

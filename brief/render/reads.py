@@ -62,8 +62,7 @@ REF_OF: dict[type, Callable[[Any], Ref]] = {
 TEXT_FIELDS = frozenset({"body", "content_hash", "body_line"})
 SPLICEABLE_FORMS = ("out", "atom", "json")
 MISSING = ("<missing>",)
-# The value of a key numbered before any page read it (builder.parallel.prime_keys): the first
-# read fills it in. A key no page read keeps it, which no value a build looks up equals.
+# The value of a key numbered before any page read it (ReadLog.prime), until it is looked up.
 UNREAD = ("<unread>",)
 _PLAIN = (str, int, float, bool, type(None))
 _NUMBERS = frozenset({int, float, bool, type(None)})
@@ -154,24 +153,24 @@ class ReadLog:
         # key built each time. Model objects live as long as the build; `forget_objects` when
         # the model changes (a warm rebuild).
         self.known: dict[int, dict[str, int]] = {}
-        # The same for keys numbered ahead of their reads (`prime`), whose values are UNREAD
-        # until a page reads them; `filled`: those this process has given a value since it
-        # last reported (new_keys).
-        self.primed: dict[int, dict[str, int]] = {}
-        self.filled: list[int] = []
 
     def forget_objects(self) -> None:
-        self.known, self.primed = {}, {}
+        self.known = {}
 
-    def prime(self, objects: list[tuple[Ref, Any]], attributes: Iterable[str]) -> None:
+    def prime(self, objects: list[tuple[Ref, Any]], attributes: Iterable[str]) -> list[int]:
         """Number the keys of `attributes` of each of `objects` ((ref, object)) before a page
-        reads them, so that every worker forked from here numbers them alike; each key's value
-        is fingerprinted by the first read (`filled`), on the core that renders that page."""
+        reads them, so that every worker forked from here numbers them alike and finds them
+        known. Returns the numbers of those whose value is UNREAD: the caller looks them up
+        (builder.parallel.prime_keys) before any page reads them."""
         names = list(attributes)
+        values = self.values
+        unread = []
         for ref, obj in objects:
             numbers = self.key_ids([((ref, name), UNREAD) for name in names])
+            unread.extend(number for number in numbers if values[number] == UNREAD)
             if ref[0] != "body":  # a body is noted by its ref, not read off an object
-                self.primed.setdefault(id(obj), {}).update(zip(names, numbers, strict=True))
+                self.known.setdefault(id(obj), {}).update(zip(names, numbers, strict=True))
+        return unread
 
     def key_id(self, key: Key, value: Callable[[], Any]) -> int:
         found = self.ids.get(key)
@@ -179,14 +178,7 @@ class ReadLog:
             found = self.ids[key] = len(self.keys)
             self.keys.append(key)
             self.values.append(value())
-        else:
-            self._fill_unread(found, value)
         return found
-
-    def _fill_unread(self, number: int, value: Callable[[], Any]) -> None:
-        if self.values[number] is UNREAD:  # primed: this process reads it first (see prime)
-            self.values[number] = value()
-            self.filled.append(number)
 
     def key_ids(self, reported: list[tuple[Key, Any]]) -> list[int]:
         """The numbers of keys another process reported with their values (new_keys), numbering
@@ -211,13 +203,9 @@ class ReadLog:
             known = self.known[id(obj)] = {}
         number = known.get(attribute)
         if number is None:
-            primed = self.primed.get(id(obj))
-            number = primed.get(attribute) if primed is not None else None
-            if number is None:
-                number = self.key_id((REF_OF[type(obj)](obj), attribute), lambda: fingerprint(value))
-            else:
-                self._fill_unread(number, lambda: fingerprint(value))
-            known[attribute] = number
+            number = known[attribute] = self.key_id(
+                (REF_OF[type(obj)](obj), attribute), lambda: fingerprint(value)
+            )
         page.add(number)
 
     def note(self, key: Key, value: Any) -> None:
@@ -229,19 +217,12 @@ class ReadLog:
         if self.page is not None:
             self.page.update(ids)
 
-    def new_keys(self) -> tuple[list[tuple[Key, Any]], list[tuple[int, Any]]]:
+    def new_keys(self) -> list[tuple[Key, Any]]:
         """What a worker process reports to its parent since the last call: the keys it
-        numbered, with their values, and the primed keys it filled in, (number, value)."""
+        numbered, with their values."""
         fresh = list(zip(self.keys[self.sent :], self.values[self.sent :], strict=True))
-        filled = [(number, self.values[number]) for number in self.filled]
-        self.sent, self.filled = len(self.keys), []
-        return fresh, filled
-
-    def fill(self, filled: list[tuple[int, Any]]) -> None:
-        """Primed keys' values as another process found them (new_keys)."""
-        values = self.values
-        for number, value in filled:
-            values[number] = value
+        self.sent = len(self.keys)
+        return fresh
 
 
 class Watched:
