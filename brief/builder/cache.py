@@ -311,12 +311,13 @@ class BuildCache:
             return {}  # saved with other reads: its key numbers mean other keys
         return {name: (Markup(html), frozenset(array("I", keys))) for name, (html, keys) in fragments.items()}
 
-    def _save_reads(self, reads: Reads) -> None:
+    def _save_reads(self, reads: Reads, token: str) -> None:
         pages = {path: None if r is None else r.tobytes() for path, r in reads.pages.items()}
-        token = os.urandom(8).hex()
         self._write_bytes(
             "reads.marshal", marshal.dumps((self.key, token, reads.keys, reads.values, pages, reads.files))
         )
+
+    def _save_fragments(self, reads: Reads, token: str) -> None:
         # marshal keeps plain types only: a context's Markup values as str, equal and hashed alike.
         fragments = {
             (name, tuple(tuple(map(_plain, part)) for part in named)): (str(html), array("I", keys).tobytes())
@@ -368,7 +369,12 @@ class BuildCache:
             self._queued = None  # what forked workers inherit: they write, not queue
         # One job per kind of file, not per file (a pool starts as many workers as it has jobs
         # to pay for, each a fork of the whole build); the reads and texts are the largest.
-        jobs = [lambda: self._save_reads(reads), lambda: self._save_sharded("texts", texts())]
+        token = os.urandom(8).hex()  # pairs the reads with the fragments that use their numbers
+        jobs = [
+            lambda: self._save_reads(reads, token),
+            lambda: self._save_fragments(reads, token),
+            lambda: self._save_sharded("texts", texts()),
+        ]
         jobs.extend(functools.partial(_run_each, group) for group in writes.values())
         (run_all or _run_each)(jobs)
         # The manifest last: it vouches for the output, so it must not outlive a failed save.
