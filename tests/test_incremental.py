@@ -887,7 +887,7 @@ def test_saving_the_cache_is_one_job_per_kind_of_file(example_copy, pool_for_sma
 
     monkeypatch.setattr(parallel, "fork_map", spying)
     build(example_copy, workers=2)
-    assert saved == [5]  # the reads, the texts, the bodies, the briefs, the relations (memo)
+    assert saved == [6]  # the reads, the fragments, the texts, the bodies, the briefs, the relations (memo)
     edited = sorted((example_copy / "content" / "briefs").rglob("*.md"))[0]
     edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
     assert build(example_copy, workers=2).text_edits == 1  # spliced: the texts and bodies were saved
