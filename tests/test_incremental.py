@@ -832,6 +832,38 @@ def test_text_edits_that_keep_what_pages_read_leave_the_saved_reads_as_they_were
         assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
 
 
+@pytest.mark.parametrize("then", ["undo", "undo and add a brief", "edit again"])
+def test_a_text_edit_after_one_that_left_the_saved_reads_as_they_were(example_copy, tmp_path, then):
+    """After a build that left the saved reads as they were, its output shows a text the reads
+    never saw: the next build cannot compare the edited brief's values with the reads' (an
+    undo puts the file back as the reads saw it, and its values equal theirs), so every page
+    reading that brief is rendered again. Found by tests/fuzz_edits.py."""
+    card = example_copy / "templates" / "partials" / "card.html"
+    card.parent.mkdir(parents=True)
+    card.write_text(OWN_CARD)
+    age_everything(example_copy)
+    build(example_copy)
+    reads = example_copy / ".brief-cache" / "reads.marshal"
+    target = sorted((example_copy / "content" / "briefs").rglob("*.md"))[0]
+    original = target.read_text()
+    target.write_text(original + "\nA sentence that adds words.\n")
+    touch(target, 1)
+    saved = reads.stat().st_mtime_ns
+    build(example_copy)
+    assert reads.stat().st_mtime_ns == saved  # the reads as they were: they say the old text
+    if then.startswith("undo"):
+        target.write_text(original)
+    else:
+        target.write_text(original + "\nAnother sentence adds as many.\n")
+    if then == "undo and add a brief":
+        added = target.with_name("added-brief.md")
+        added.write_text(brief_text("Added brief", "2025-11-02T10:00:00+00:00", body="A new brief."))
+        touch(added, 2)
+    touch(target, 2)
+    build(example_copy)
+    assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
+
+
 def test_brief_build_splices_after_brief_serve_edited_the_same_brief(example_copy, tmp_path):
     """brief serve stores the bodies it renders, so the next `brief build` splices from them."""
     builder = Builder(example_copy, keep_model=True)

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from brief.ingest.run import IngestReport
     from brief.model import Brief
     from brief.render.plan import Page
-    from brief.render.reads import Ref, Resolver
+    from brief.render.reads import ReadLog, Ref, Resolver
     from brief.render.renderer import Renderer
     from brief.site.model import BriefPage, Site
 
@@ -266,11 +266,12 @@ class Builder:
         resolver = Resolver(site, plan, renderer)
         static = renderer.static_files()
         stale: list[Page] = plan
-        seen_now = _briefs_seen(cache, digests, brief_paths, config.root)
-        unseen = _changed_since_reads(reads.files, seen_now)
+        seen_now, shown = _briefs_seen(cache, digests, brief_paths, config.root)
+        unseen, behind = _changed_since_reads(reads.files, seen_now, shown)
         text_refs = None
         if reads.pages:
             log = renderer.log
+            _forget_values(log, site, behind)
             text_refs = _text_refs(site, edited, unseen)
             numbers = _keys_to_check(log.keys, text_refs, reads.files, unseen)
             progress.step("checking what pages read", len(numbers))
@@ -412,15 +413,19 @@ def _edited_briefs(cache: BuildCache, digests: dict[str, str | None], root: Path
 
 def _briefs_seen(
     cache: BuildCache, digests: dict[str, str | None], brief_paths: list[str], root: Path
-) -> dict[str, tuple[str | None, str]]:
+) -> tuple[dict[str, tuple[str | None, str]], dict[str, str | None]]:
     """Each brief file's digest and front-matter hash (by path from the site root), as the
-    reads this build saves will have seen them (Reads.files)."""
-    seen = {}
+    reads this build saves will have seen them (Reads.files); and the digest of the file the
+    output shows, as the last build's manifest says (None for a brief new since)."""
+    seen, shown = {}, {}
+    output = cache.manifest.files
     for path in brief_paths:
         rel = relative(path, root)
         stored = cache.briefs.get(rel)
         seen[rel] = (digests.get(path), stored[1].meta_hash if stored is not None else "")
-    return seen
+        entry = output.get(path)
+        shown[rel] = entry[1] if entry is not None else None
+    return seen, shown
 
 
 def _keys_to_check(
@@ -463,11 +468,39 @@ def _text_refs(site: Site, before: dict[str, Brief] | None, unseen: dict[str, st
 
 
 def _changed_since_reads(
-    seen: dict[str, tuple[str | None, str]], now: dict[str, tuple[str | None, str]]
-) -> dict[str, str]:
-    """The brief files whose digest is not the one the saved reads saw, with the front-matter
-    hash they saw."""
-    return {path: meta for path, (digest, meta) in seen.items() if now.get(path, (None, ""))[0] != digest}
+    seen: dict[str, tuple[str | None, str]],
+    now: dict[str, tuple[str | None, str]],
+    shown: dict[str, str | None],
+) -> tuple[dict[str, str], set[str]]:
+    """The brief files that are not as the saved reads saw them, now or in the output, with
+    the front-matter hash the reads saw; and those of them the output shows otherwise than the
+    reads saw (brief serve, a splice and a build that kept the reads wrote them since)."""
+    behind = {path for path, (digest, _) in seen.items() if path in shown and shown[path] != digest}
+    unseen = {
+        path: meta
+        for path, (digest, meta) in seen.items()
+        if now.get(path, (None, ""))[0] != digest or path in behind
+    }
+    return unseen, behind
+
+
+def _forget_values(log: ReadLog, site: Site, paths: set[str]) -> None:
+    """Make the saved values of the keys of the briefs at `paths` unknown (UNREAD), so that
+    every page reading one of them is rendered again. The output shows another text of those
+    briefs than the reads saw: comparing the values a build looks up with the reads' would miss
+    an edit undone since (its values are the reads' again, its pages show the edit)."""
+    if not paths:
+        return
+    from brief.render.reads import UNREAD
+
+    refs: set[Ref] = set()
+    for item in site.brief_pages:
+        if item.brief.source_path in paths:
+            refs |= _text_edit_refs(item.brief)
+    values = log.values
+    for number, (ref, _) in enumerate(log.keys):
+        if ref in refs:
+            values[number] = UNREAD
 
 
 def _text_edit_refs(brief: Brief) -> set[tuple[str, ...]]:

@@ -62,7 +62,9 @@ REF_OF: dict[type, Callable[[Any], Ref]] = {
 TEXT_FIELDS = frozenset({"body", "content_hash", "body_line"})
 SPLICEABLE_FORMS = ("out", "atom", "json")
 MISSING = ("<missing>",)
-# The value of a key numbered before any page read it (ReadLog.prime), until it is looked up.
+# A value not known: of a key numbered before any page read it (ReadLog.prime), until it is
+# looked up; of a key whose saved value the output no longer shows (builder.run._forget_values).
+# No value a build looks up equals it.
 UNREAD = ("<unread>",)
 _PLAIN = (str, int, float, bool, type(None))
 _NUMBERS = frozenset({int, float, bool, type(None)})
