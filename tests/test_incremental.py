@@ -318,6 +318,15 @@ OWN_CARD = """{% include "theme:partials/card.html" %}
 """
 
 
+def build_with_own_card(root: Path) -> None:
+    """The site with OWN_CARD as its card, its files aged, built."""
+    card = root / "templates" / "partials" / "card.html"
+    card.parent.mkdir(parents=True)
+    card.write_text(OWN_CARD)
+    age_everything(root)
+    build(root)
+
+
 def apply_edit(root: Path, rng: random.Random, step: int) -> str:
     briefs_dir = root / "content" / "briefs"
     briefs = sorted(briefs_dir.rglob("*.md"))
@@ -521,11 +530,7 @@ def test_a_text_edit_after_brief_serve_edited_another_brief_and_a_build_found_no
     brief build finds nothing new and saves the manifest with the edited file's new digest.
     The next text edit must still check the first brief's keys: its card, kept from the last
     saved build, still counts the words it had then (it did, on 18 pages)."""
-    card = example_copy / "templates" / "partials" / "card.html"
-    card.parent.mkdir(parents=True)
-    card.write_text(OWN_CARD)
-    age_everything(example_copy)
-    build(example_copy)
+    build_with_own_card(example_copy)
     builder = Builder(example_copy, keep_model=True)
     builder.build()
     first, second = sorted((example_copy / "content" / "briefs").rglob("*.md"))[:2]
@@ -698,11 +703,7 @@ def test_a_site_card_showing_the_word_count_is_rebuilt_after_a_body_edit(example
     """What a page shows is what its templates read: a site's own card that reads the body
     makes every list showing that brief depend on its text (issue 15). The build that follows
     a text edit looks up only the keys of the edited brief, not every key the site read."""
-    card = example_copy / "templates" / "partials" / "card.html"
-    card.parent.mkdir(parents=True)
-    card.write_text(OWN_CARD)
-    age_everything(example_copy)
-    build(example_copy)
+    build_with_own_card(example_copy)
     checked: list[tuple[int, int]] = []  # (keys looked up, keys the site read)
     changed_keys = parallel.changed_keys
 
@@ -814,11 +815,7 @@ def test_text_edits_that_keep_what_pages_read_leave_the_saved_reads_as_they_were
     saves what brief serve saves, not the reads (0.7 s at 10,000 briefs), while the edits are
     to the brief the last build edited; an edit to another brief saves the reads, or the first
     one's keys would be checked, and its pages rendered, at every build from then on."""
-    card = example_copy / "templates" / "partials" / "card.html"
-    card.parent.mkdir(parents=True)
-    card.write_text(OWN_CARD)
-    age_everything(example_copy)
-    build(example_copy)
+    build_with_own_card(example_copy)
     reads = example_copy / ".brief-cache" / "reads.marshal"
     first, second = sorted((example_copy / "content" / "briefs").rglob("*.md"))[:2]
     for step, (target, reads_saved) in enumerate(
@@ -838,11 +835,7 @@ def test_a_text_edit_after_one_that_left_the_saved_reads_as_they_were(example_co
     never saw: the next build cannot compare the edited brief's values with the reads' (an
     undo puts the file back as the reads saw it, and its values equal theirs), so every page
     reading that brief is rendered again. Found by tests/fuzz_edits.py."""
-    card = example_copy / "templates" / "partials" / "card.html"
-    card.parent.mkdir(parents=True)
-    card.write_text(OWN_CARD)
-    age_everything(example_copy)
-    build(example_copy)
+    build_with_own_card(example_copy)
     reads = example_copy / ".brief-cache" / "reads.marshal"
     target = sorted((example_copy / "content" / "briefs").rglob("*.md"))[0]
     original = target.read_text()
