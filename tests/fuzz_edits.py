@@ -1,7 +1,7 @@
-"""Long random edit sequences against a clean build: `python -m tests.fuzz_edits FIRST LAST`
-runs seeds FIRST to LAST and prints the ones whose output differs (a few seconds each; 351
-seeds found the stale pages test_a_text_edit_after_one_that_left_the_saved_reads_as_they_were
-covers). Each sequence mixes test_incremental's edits with those below, builds in a new
+"""Long random edit sequences against a clean build:
+`python -m tests.fuzz_edits FIRST LAST [--warm-undo]` runs seeds FIRST to LAST and prints the
+ones whose output differs (a few seconds each; 351 seeds found the stale pages that
+test_a_text_edit_after_one_that_left_the_saved_reads_as_they_were covers). Each sequence mixes test_incremental's edits with those below, builds in a new
 process or in one that keeps its build (brief serve), with one or two workers and pools on or
 off. tests/test_random_edits.py runs a few seeds in the suite."""
 
@@ -127,7 +127,10 @@ def body_edit(root: Path, rng: random.Random, step: int) -> tuple[Path, str]:
     return target, old
 
 
-def run_seed(seed: int, scratch: Path) -> str | None:
+def run_seed(seed: int, scratch: Path, warm_undo: bool = False) -> str | None:
+    """None when every build of the sequence matched a clean one, else what went wrong. An
+    undo is made while brief serve is stopped unless `warm_undo` (an editor's undo while it
+    runs)."""
     rng = random.Random(seed)
     root = scratch / f"site-{seed}"
     shutil.copytree(REPO / "content", root / "content")
@@ -162,7 +165,7 @@ def run_seed(seed: int, scratch: Path) -> str | None:
                 kind = apply_edit(root, rng, step)
             after = input_files(root)
             changed = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
-            warm = builder is not None and kind != "undo" and rng.random() < 0.5
+            warm = builder is not None and (warm_undo or kind != "undo") and rng.random() < 0.5
             history.append(f"{kind}{'(warm)' if warm else ''}")
             try:
                 if warm:
@@ -197,10 +200,11 @@ def run_seed(seed: int, scratch: Path) -> str | None:
 
 def main() -> None:
     first, last = int(sys.argv[1]), int(sys.argv[2])
+    warm_undo = "--warm-undo" in sys.argv[3:]
     failures = 0
     for seed in range(first, last + 1):
         with tempfile.TemporaryDirectory() as scratch:
-            problem = run_seed(seed, Path(scratch))
+            problem = run_seed(seed, Path(scratch), warm_undo)
         if problem:
             failures += 1
             print(problem, flush=True)
