@@ -10,6 +10,7 @@ import multiprocessing
 import os
 import time
 from array import array
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -260,10 +261,10 @@ def prime_keys(
     finally:
         renderer.partial_calls = None
     log = renderer.log
-    read: dict[str, set[str]] = {}  # the attributes read of each kind of object
+    read: defaultdict[str, set[str]] = defaultdict(set)  # the attributes read of each kind of object
     for ref, attribute in log.keys:
         if not attribute.startswith("adds:"):  # a form named by one brief's summary
-            read.setdefault(ref[0], set()).add(attribute)
+            read[ref[0]].add(attribute)
     unread = [
         number
         for kind, attributes in read.items()

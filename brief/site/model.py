@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -161,7 +161,7 @@ def build_site(
         )
         first.also_reported.append(page)
         retold_pages.append(page)
-    aliases: dict[Term, set[str]] = {}  # every other name a term's briefs call it by
+    aliases: defaultdict[Term, set[str]] = defaultdict(set)  # every other name a term's briefs call it by
     for page in pages:
         brief = page.brief
         page.tags = [tags.find(t) for t in brief.tags]  # type: ignore[misc]
@@ -172,7 +172,7 @@ def build_site(
             page.entities[kind] = terms  # type: ignore[assignment]
             page.mentions[kind] = list(zip(terms, (e.mentions for e in refs), strict=True))  # type: ignore[arg-type]
             for ref, term in zip(refs, terms, strict=True):
-                names = aliases.setdefault(term, set())  # type: ignore[arg-type]
+                names = aliases[term]  # type: ignore[index]
                 names.update(ref.aliases)
                 names.add(ref.name)
     for term, names in aliases.items():
@@ -266,10 +266,10 @@ def _site_kinds(briefs: list[Brief], listed: dict[str, str]) -> Callable[[Entity
     by casefolded name or alias), else the kind most briefs give it (a tie goes to people, then
     organizations, then places). A recogniser that calls San Diego a person in one brief and a
     place in five files it under places everywhere."""
-    votes: dict[str, Counter[str]] = {}
+    votes: defaultdict[str, Counter[str]] = defaultdict(Counter)  # not setdefault: a Counter per mention
     for brief in briefs:
         for ref in brief.entities:
-            votes.setdefault(ref.name.casefold(), Counter())[ref.kind] += 1
+            votes[ref.name.casefold()][ref.kind] += 1
     order = {kind: i for i, kind in enumerate(ENTITY_KINDS)}
     chosen = {
         name: min(counts, key=lambda k: (-counts[k], order[k]))
