@@ -16,12 +16,7 @@ from tests.fuzz_edits import run_seed
         2,
         3,
         269,  # undid an edit a build had kept from the reads
-        pytest.param(
-            551,  # two body edits in brief serve, then an undo: the splice writes nothing
-            marks=pytest.mark.xfail(
-                strict=True, reason="open: the last build splices into 0 files and keeps the undone text"
-            ),
-        ),
+        551,  # brief serve edited two briefs, then the second edit was undone
     ],
 )
 def test_random_sequences_of_every_kind_of_edit_match_a_clean_build(tmp_path, seed):

@@ -186,6 +186,17 @@ class BuildCache:
         self._files = files
         return digests
 
+    def file_replaced(self, path: str, digest: str | None) -> None:
+        """`path` now holds `digest`, and the output shows it (brief serve applied an edit): the
+        manifest saved next says so, or the next build compares the file with what it held
+        before the edit (an edit undone since would look like no change)."""
+        try:
+            st = os.stat(path)
+        except OSError:
+            return
+        entry = ((st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino), digest)
+        self._files[path] = self.manifest.files[path] = entry
+
     def changed_files(self, digests: dict[str, str | None]) -> list[str] | None:
         """The files (of `digests`, file_digests' answer) whose bytes differ from the last build's;
         None when a file was added or removed."""

@@ -624,13 +624,14 @@ class WarmBuild:
             if new.meta_hash != page.brief.meta_hash:
                 return None  # front-matter changed: lists, tags, relations may have too
             digests[path] = digest
-            edited.append((page, new, digest))
+            edited.append((page, new, digest, path))
         refs = set()
-        for page, new, digest in edited:
+        for page, new, digest, path in edited:
             old = page.brief
             page.brief = new
             self.renderer.forget_body(new.slug)
             self.cache.put(new.source_path, digest, new)
+            self.cache.file_replaced(path, digest)
             self.resolver.forget(("file", old.source_path))
             refs |= _text_edit_refs(new)
         log = self.renderer.log
@@ -661,7 +662,7 @@ class WarmBuild:
         self.digests = digests
         # The new bodies, so that a later `brief build` can splice into these pages.
         bodies = self.renderer.stored_bodies
-        cache.update_bodies({new.slug: bodies[new.slug] for _, new, _ in edited if new.slug in bodies})
+        cache.update_bodies({new.slug: bodies[new.slug] for _, new, _, _ in edited if new.slug in bodies})
         manifest.fingerprint = inputs_fingerprint(digests, self.extra)
         # Where texts show is what the last full build recorded, unless a page now reads otherwise.
         manifest.texts_trusted = all(self.records.get(path) == record for path, record in before.items())
