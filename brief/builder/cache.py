@@ -102,6 +102,11 @@ def file_digest(path: str | Path) -> str | None:
         return None
 
 
+def _signature(st: os.stat_result) -> tuple[int, ...]:
+    """What a file's stat says of its content: git's rule (see the module's docstring)."""
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
 def _plain(value: Any) -> Any:
     return str(value) if isinstance(value, str) else value
 
@@ -172,7 +177,7 @@ class BuildCache:
             except OSError:
                 digests[path] = None
                 continue
-            signature = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            signature = _signature(st)
             entry = known.get(path)
             if entry is not None and entry[0] == signature and max(st.st_mtime_ns, st.st_ctime_ns) < settled:
                 files[path], digests[path] = entry, entry[1]
@@ -194,7 +199,7 @@ class BuildCache:
             st = os.stat(path)
         except OSError:
             return
-        entry = ((st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino), digest)
+        entry = (_signature(st), digest)
         self._files[path] = self.manifest.files[path] = entry
 
     def changed_files(self, digests: dict[str, str | None]) -> list[str] | None:
