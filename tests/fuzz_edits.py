@@ -1,5 +1,5 @@
 """Long random edit sequences against a clean build:
-`python -m tests.fuzz_edits FIRST LAST [--warm-undo]` runs seeds FIRST to LAST and prints the
+`python -m tests.fuzz_edits FIRST LAST [--warm-undo] [--serve-stays]` runs seeds FIRST to LAST and prints the
 ones whose output differs (a few seconds each; 351 seeds found the stale pages that
 test_a_text_edit_after_one_that_left_the_saved_reads_as_they_were covers). Each sequence mixes test_incremental's edits with those below, builds in a new
 process or in one that keeps its build (brief serve), with one or two workers and pools on or
@@ -127,10 +127,12 @@ def body_edit(root: Path, rng: random.Random, step: int) -> tuple[Path, str]:
     return target, old
 
 
-def run_seed(seed: int, scratch: Path, warm_undo: bool = False) -> str | None:
+def run_seed(seed: int, scratch: Path, warm_undo: bool = False, serve_stays: bool = False) -> str | None:
     """None when every build of the sequence matched a clean one, else what went wrong. An
     undo is made while brief serve is stopped unless `warm_undo` (an editor's undo while it
-    runs)."""
+    runs). With `serve_stays`, brief serve may keep running while brief build runs in another
+    terminal; its next build is told every file changed since its last one (its watcher saw
+    them all)."""
     rng = random.Random(seed)
     root = scratch / f"site-{seed}"
     shutil.copytree(REPO / "content", root / "content")
@@ -141,6 +143,7 @@ def run_seed(seed: int, scratch: Path, warm_undo: bool = False) -> str | None:
     workers = rng.choice([1, 2])
     builder: Builder | None = None
     undo: tuple[Path, str] | None = None
+    unseen_by_serve: set[Path] = set()
     history = []
     try:
         build(root, workers=workers)
@@ -165,17 +168,22 @@ def run_seed(seed: int, scratch: Path, warm_undo: bool = False) -> str | None:
                 kind = apply_edit(root, rng, step)
             after = input_files(root)
             changed = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+            unseen_by_serve |= changed
             warm = builder is not None and (warm_undo or kind != "undo") and rng.random() < 0.5
-            history.append(f"{kind}{'(warm)' if warm else ''}")
+            stays = serve_stays and not warm and (warm_undo or kind != "undo") and rng.random() < 0.5
+            history.append(f"{kind}{'(warm)' if warm else '(beside serve)' if stays and builder else ''}")
             try:
                 if warm:
-                    builder.build(changed)  # type: ignore[union-attr]
+                    builder.build(unseen_by_serve)  # type: ignore[union-attr]
+                    unseen_by_serve = set()
                 else:
-                    builder = None
+                    if not stays:
+                        builder = None
                     build(root, workers=workers)
-                    if rng.random() < 0.4:
+                    if builder is None and rng.random() < 0.4:
                         builder = Builder(root, keep_model=True)
                         builder.build()
+                        unseen_by_serve = set()
             except (BriefError, BuildErrors):
                 builder = None
                 try:
@@ -201,10 +209,11 @@ def run_seed(seed: int, scratch: Path, warm_undo: bool = False) -> str | None:
 def main() -> None:
     first, last = int(sys.argv[1]), int(sys.argv[2])
     warm_undo = "--warm-undo" in sys.argv[3:]
+    serve_stays = "--serve-stays" in sys.argv[3:]
     failures = 0
     for seed in range(first, last + 1):
         with tempfile.TemporaryDirectory() as scratch:
-            problem = run_seed(seed, Path(scratch), warm_undo)
+            problem = run_seed(seed, Path(scratch), warm_undo, serve_stays)
         if problem:
             failures += 1
             print(problem, flush=True)

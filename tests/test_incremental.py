@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import os
 import random
+import re
 import shutil
 import time
 from pathlib import Path
@@ -503,6 +504,35 @@ def test_random_edits_alternating_brief_serve_and_brief_build_match_a_clean_buil
         assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path), (
             f"after {kind} (step {step}, {'warm' if warm else 'new process'})"
         )
+
+
+@pytest.mark.parametrize("elsewhere", ["a title edited", "a body edited", "a clean build"])
+def test_brief_serve_running_while_brief_build_runs_in_another_terminal(example_copy, tmp_path, elsewhere):
+    """brief serve keeps its model between builds; brief build in another terminal builds the
+    site beside it. A title edited there, serve's watcher then saw the file but the build found
+    nothing new, and serve kept the model with the old title: its next text edit wrote the old
+    title back into every list also showing the edited brief (the feeds, here)."""
+    age_everything(example_copy)
+    serve = Builder(example_copy, keep_model=True)
+    serve.build()
+    first, second = sorted((example_copy / "content" / "briefs").rglob("*.md"))[:2]
+    seen: set[Path] = set()
+    if elsewhere == "a title edited":
+        first.write_text(re.sub(r"(?m)^title: .*$", "title: Retitled elsewhere", first.read_text(), count=1))
+        seen = {first}
+    elif elsewhere == "a body edited":
+        first.write_text(first.read_text() + "\nA paragraph written elsewhere.\n")
+        seen = {first}
+    touch(first, 1)
+    build(example_copy, clean=elsewhere == "a clean build")
+    if seen:
+        serve.build(seen)
+    second.write_text(second.read_text() + "\nA paragraph written while brief serve ran.\n")
+    touch(second, 2)
+    serve.build({second})
+    assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
+    build(example_copy)
+    assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
 
 
 def test_brief_build_after_brief_serve_edited_a_brief_and_the_edit_was_undone(example_copy, tmp_path):

@@ -139,6 +139,7 @@ class BuildCache:
         self.hashed = 0  # files file_digests could not trust by their stat
         self._shards_read: dict[tuple[str, int], dict[str, Any]] = {}  # (kind, shard) → entries
         self._queued: dict[str, list[Callable[[], None]]] | None = None  # writes `save` hands out, by kind
+        self._saved_as: tuple[int, ...] | None = None  # manifest.pickle's stat when this object saved it
 
     @property
     def folder(self) -> Path:
@@ -428,6 +429,22 @@ class BuildCache:
             ) from None
         self._distrust(paths)
 
+    def _manifest_signature(self) -> tuple[int, ...] | None:
+        try:
+            return _signature(os.stat(self.folder / "manifest.pickle"))
+        except OSError:
+            return None
+
+    def saved_last(self) -> bool:
+        """Whether the build cache on disk is as this object last saved it: no other process
+        (`brief build` in another terminal while brief serve runs) built the site since, and no
+        build stopped midway. Brief serve keeps its site model only while this holds."""
+        return (
+            self._saved_as is not None
+            and self._manifest_signature() == self._saved_as
+            and not (self.folder / UNSAVED).exists()
+        )
+
     def _distrust(self, paths: list[str]) -> None:
         self._unsaved.extend(paths)
         self.manifest.fingerprint = ""
@@ -444,6 +461,7 @@ class BuildCache:
             listed = "".join(f"{path}\n" for path in sorted(set(self._unsaved)))
             self._write_bytes(STALE_READS, listed.encode("utf-8"))
         self._write("manifest.pickle", {"key": self.key, "manifest": self.manifest, "saved": time.time()})
+        self._saved_as = self._manifest_signature()
         (self.folder / UNSAVED).unlink(missing_ok=True)
         if reads_saved:
             (self.folder / STALE_READS).unlink(missing_ok=True)

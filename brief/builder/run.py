@@ -136,6 +136,8 @@ class Builder:
         warm, self.warm = self.warm, None  # a failed build leaves nothing to build on
         with site_lock(config.root):
             remove_leftovers(config)
+            if warm is not None and not warm.cache.saved_last():
+                warm = None  # another process built the site since: the model held may be out of date
             result, self.warm = self._build(config, started, warm, changed)
         return result
 
@@ -173,6 +175,8 @@ class Builder:
         ):
             if cache.hashed:  # files touched just before the last build: their stat is trusted from now on
                 cache.save_manifest(reads_saved=False)
+                if warm is not None:
+                    warm.cache = cache  # the one that saved the manifest on disk now
             seconds = time.perf_counter() - started
             result = BuildResult(
                 config, None, [], seconds, 0, 0, manifest.counts, ingest=report, up_to_date=True
