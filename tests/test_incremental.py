@@ -535,6 +535,22 @@ def test_brief_serve_running_while_brief_build_runs_in_another_terminal(example_
     assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
 
 
+def test_a_text_edit_in_brief_serve_after_the_output_was_deleted_builds_the_whole_site(
+    example_copy, tmp_path
+):
+    """`rm -rf public` while brief serve runs: its next text edit wrote the few pages showing
+    that text into an empty folder."""
+    age_everything(example_copy)
+    serve = Builder(example_copy, keep_model=True)
+    serve.build()
+    shutil.rmtree(example_copy / "public")
+    target = sorted((example_copy / "content" / "briefs").rglob("*.md"))[1]
+    target.write_text(target.read_text() + "\nA paragraph written while brief serve ran.\n")
+    touch(target, 1)
+    serve.build({target})
+    assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
+
+
 def test_brief_build_after_brief_serve_edited_a_brief_and_the_edit_was_undone(example_copy, tmp_path):
     """brief serve applies a text edit without saving the reads; once it is stopped, the edit
     is taken back (git checkout): the brief is as the last saved build knew it, but the pages

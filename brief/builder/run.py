@@ -136,8 +136,8 @@ class Builder:
         warm, self.warm = self.warm, None  # a failed build leaves nothing to build on
         with site_lock(config.root):
             remove_leftovers(config)
-            if warm is not None and not warm.cache.saved_last():
-                warm = None  # another process built the site since: the model held may be out of date
+            if warm is not None and not warm.is_current():
+                warm = None
             result, self.warm = self._build(config, started, warm, changed)
         return result
 
@@ -590,6 +590,13 @@ class WarmBuild:
     @cached_property
     def _plan_index(self) -> dict[str, int]:
         return {page.path: number for number, page in enumerate(self.plan)}
+
+    def is_current(self) -> bool:
+        """Whether the build cache and the output are as this build left them: not when
+        another process built the site since (brief build in another terminal), which leaves
+        this model out of date, nor when the output was deleted (a text edit would write a few
+        pages into an empty folder)."""
+        return self.cache.saved_last() and (self.config.output_dir / "sitemap.xml").is_file()
 
     def prepare(self) -> None:
         """Make what an edit needs now, not on the first edit."""
