@@ -551,6 +551,41 @@ def test_a_text_edit_in_brief_serve_after_the_output_was_deleted_builds_the_whol
     assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
 
 
+@pytest.mark.parametrize("site", ["spliced", "built"])
+def test_a_brief_saved_again_while_a_build_reads_it_and_that_save_undone(
+    example_copy, tmp_path, monkeypatch, site
+):
+    """An editor saves a brief between the build hashing it and reading it again to parse it
+    (a second save, or serve's build racing the editor); the build shows the second save. Once
+    that save is undone, the file is again as the build hashed it: the build must have recorded
+    what it read, or the next one takes the output as up to date."""
+    if site == "built":
+        build_with_own_card(example_copy)  # its card counts words: no splice, the model is built
+    else:
+        age_everything(example_copy)
+        build(example_copy)
+    target = sorted((example_copy / "content" / "briefs").rglob("*.md"))[1]
+    original = target.read_text()
+    first_save = original + "\nThe first save.\n"
+    target.write_text(first_save)
+    touch(target, 1)
+    hash_files = build_cache.BuildCache.file_digests
+
+    def hash_then_save_again(cache, paths, hash_many=None):
+        digests = hash_files(cache, paths, hash_many)
+        target.write_text(original + "\nThe second save, made while the build ran.\n")
+        return digests
+
+    monkeypatch.setattr(build_cache.BuildCache, "file_digests", hash_then_save_again)
+    build(example_copy)
+    monkeypatch.undo()
+    assert any(b"second save" in data for data in snapshot(example_copy / "public").values())
+    target.write_text(first_save)
+    touch(target, 2)
+    build(example_copy)
+    assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
+
+
 def test_brief_build_after_brief_serve_edited_a_brief_and_the_edit_was_undone(example_copy, tmp_path):
     """brief serve applies a text edit without saving the reads; once it is stopped, the edit
     is taken back (git checkout): the brief is as the last saved build knew it, but the pages

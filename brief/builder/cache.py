@@ -203,6 +203,15 @@ class BuildCache:
         entry = (_signature(st), digest)
         self._files[path] = self.manifest.files[path] = entry
 
+    def file_read(self, path: str, digest: str) -> None:
+        """The build parsed `path` as `digest`, not as file_digests hashed it: an editor saved
+        it in between, and the output will show what was parsed. The manifest saved next says
+        so; had it kept the first digest, undoing that save would look like no change. (The
+        next build hashes the file again: it changed after this build's clock, see RACY_NS.)"""
+        entry = self._files.get(path)
+        if entry is not None:
+            self._files[path] = (entry[0], digest)
+
     def changed_files(self, digests: dict[str, str | None]) -> list[str] | None:
         """The files (of `digests`, file_digests' answer) whose bytes differ from the last build's;
         None when a file was added or removed."""

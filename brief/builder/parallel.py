@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from brief.builder.cache import file_digest
 from brief.builder.writer import Writer
-from brief.content.load import read_brief
+from brief.content.load import read_brief_file
 from brief.errors import BriefError
 from brief.model import Brief
 from brief.processes import exit_with_parent, workers_available
@@ -445,16 +445,23 @@ def hash_files(paths: list[str], progress: Progress, workers: int | None = None)
 ParseJob = tuple[list[Path], Path, tzinfo, "tzinfo | None", bool]
 
 
-def _parse_chunk(job: ParseJob, indexes: list[int]) -> list[tuple[int, Brief | None, BriefText | None]]:
+@dataclass
+class ParsedBrief:
+    brief: Brief
+    digest: str  # of the bytes parsed (read_brief_file)
+    text: BriefText | None  # what stories need of its text
+
+
+def _parse_chunk(job: ParseJob, indexes: list[int]) -> list[tuple[int, ParsedBrief | None]]:
     paths, root, zone, site_zone, stories = job
-    parsed: list[tuple[int, Brief | None, BriefText | None]] = []
+    parsed: list[tuple[int, ParsedBrief | None]] = []
     for index in indexes:
         try:
-            brief = read_brief(paths[index], root, zone)
+            brief, digest = read_brief_file(paths[index], root, zone)
         except BriefError:
-            parsed.append((index, None, None))  # read again by load_briefs, which reports it
+            parsed.append((index, None))  # read again by load_briefs, which reports it
             continue
-        parsed.append((index, brief, brief_text(brief, site_zone) if stories else None))
+        parsed.append((index, ParsedBrief(brief, digest, brief_text(brief, site_zone) if stories else None)))
     return parsed
 
 
@@ -466,9 +473,9 @@ def parse_briefs(
     stories: bool,
     progress: Progress,
     workers: int | None = None,
-) -> dict[Path, tuple[Brief, BriefText | None]]:
+) -> dict[Path, ParsedBrief]:
     """Parse briefs, and read what stories need of their text, on every core (a cold build:
     10,000 take 2 s and 5 s on one). A brief with an error is left out: load_briefs reports it."""
     job = (paths, root, zone, site_zone, stories)
     found = gather(_parse_chunk, job, len(paths), progress, workers)
-    return {paths[index]: (brief, text) for index, brief, text in found if brief is not None}
+    return {paths[index]: parsed for index, parsed in found if parsed is not None}

@@ -201,7 +201,7 @@ class Builder:
         from brief.builder.parallel import collector_for_building
 
         with collector_for_building():
-            return self._full(config, cache, digests, brief_paths, fingerprint, extra, started, report)
+            return self._full(config, cache, digests, brief_paths, extra, started, report)
 
     def _hash_many(self, paths: list[str]) -> list[str | None]:
         if len(paths) < MIN_FILES_FOR_POOL:
@@ -216,7 +216,6 @@ class Builder:
         cache: BuildCache,
         digests: dict[str, str | None],
         brief_paths: list[str],
-        fingerprint: str,
         extra: str,
         started: float,
         report: IngestReport | None,
@@ -240,6 +239,7 @@ class Builder:
         options, progress, manifest = self.options, self.progress, cache.manifest
         edited = _edited_briefs(cache, digests, config.root)
         site = load_site(config, options.drafts, progress, cache, digests, brief_paths, options.workers)
+        fingerprint = inputs_fingerprint(digests, extra)  # of the briefs as read (see load_site)
         config = site.config  # without search when pagefind is missing
         for warning in site.warnings:
             progress.note(f"warning: {warning}")
@@ -613,7 +613,7 @@ class WarmBuild:
         """Apply edits to briefs' text and say how many files were written; None when `changed`
         holds anything else (a new or deleted file, front-matter, a template, site.yml)."""
         from brief.builder.parallel import changed_keys
-        from brief.content.load import read_brief
+        from brief.content.load import read_brief_file
 
         digests = dict(self.digests)
         edited = []
@@ -622,14 +622,13 @@ class WarmBuild:
             path = name if name in digests else self._resolved.get(changed_path.resolve())
             if path is None or not os.path.isfile(path):
                 return None
-            digest = file_digest(path)
-            if digest == digests[path]:
+            if file_digest(path) == digests[path]:
                 continue
             page = self.page_for(path)
             if page is None or page.story is not None:
                 return None  # not a brief shown on the site, or one whose text a story's timeline uses
-            try:
-                new = read_brief(Path(path), self.config.root, self.config.input_zone)
+            try:  # the digest of what is parsed: the editor may have saved the file again
+                new, digest = read_brief_file(Path(path), self.config.root, self.config.input_zone)
             except BriefError:
                 return None  # the full build reports it, with the others
             if new.meta_hash != page.brief.meta_hash:

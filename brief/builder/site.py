@@ -25,7 +25,8 @@ def load_site(
     names: list[str],
     workers: int | None = None,
 ) -> Site:
-    """Read and validate everything, write nothing."""
+    """Read and validate everything, write nothing. A brief saved again after `digests` were
+    taken gets the digest of what was read, there and in the manifest the cache saves next."""
     if config.search and not pagefind_available():
         # No indexer: no search box pointing at an index that does not exist.
         config = dataclasses.replace(config, search=False)
@@ -36,10 +37,13 @@ def load_site(
     parsed = parallel.parse_briefs(
         unread, config.root, config.input_zone, config.zone, config.stories, progress, workers
     )
-    for path, (brief, text) in parsed.items():
-        cache.put(brief.source_path, digests.get(str(path)), brief)
-        if text is not None:
-            texts[story_text_key(brief, config)] = text
+    for path, found in parsed.items():
+        if found.digest != digests.get(str(path)):  # saved again since it was hashed
+            digests[str(path)] = found.digest
+            cache.file_read(str(path), found.digest)
+        cache.put(found.brief.source_path, found.digest, found.brief)
+        if found.text is not None:
+            texts[story_text_key(found.brief, config)] = found.text
     briefs = load_briefs([Path(name) for name in names], config.root, config.input_zone, cache, digests)
     published = [b for b in briefs if drafts or not b.draft]
     progress.step("relating briefs, tags and entities")

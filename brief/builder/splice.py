@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from brief.builder.cache import BuildCache, TextRecord
 from brief.builder.writer import Writer
 from brief.config import SiteConfig
-from brief.content.load import read_brief, relative
+from brief.content.load import read_brief_file, relative
 from brief.errors import BriefError
 from brief.model import Brief
 from brief.render.feeds import feed_body, xml_text
@@ -64,9 +64,11 @@ def splice_text_edits(
     for path, record in zip(changed, records, strict=True):
         assert record is not None
         try:
-            brief = read_brief(Path(path), config.root, config.input_zone)
+            brief, read_as = read_brief_file(Path(path), config.root, config.input_zone)
         except BriefError:
             return None  # the full build reports it, with the others
+        if read_as != digests[path]:
+            return None  # saved again since it was hashed: the full build records what it reads
         if brief.meta_hash != record.meta_hash or brief.slug not in bodies:
             return None
         edits.append((brief, record))

@@ -288,15 +288,23 @@ def _find_briefs(folder: str, found: list[str]) -> None:
 
 
 def read_brief(path: Path, root: Path, zone: tzinfo) -> Brief:
+    return read_brief_file(path, root, zone)[0]
+
+
+def read_brief_file(path: Path, root: Path, zone: tzinfo) -> tuple[Brief, str]:
+    """A brief, and the SHA-256 of the bytes it was parsed from: a build records the file as
+    it read it, even when an editor saved it again after the build hashed it."""
     rel_path = relative(path, root)
     try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        raise BriefError("not valid UTF-8", path=rel_path, line=line, hint="save the file as UTF-8") from None
+        data = path.read_bytes()
     except OSError as exc:
         raise BriefError(f"cannot read: {exc.strerror}", path=rel_path) from None
-    return parse_brief(text, rel_path, zone)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise BriefError("not valid UTF-8", path=rel_path, line=line, hint="save the file as UTF-8") from None
+    return parse_brief(text, rel_path, zone), hashlib.sha256(data).hexdigest()
 
 
 def load_briefs(
@@ -319,12 +327,12 @@ def load_briefs(
         brief = cache.get(rel_path, digest) if cache is not None else None
         if brief is None:
             try:
-                brief = read_brief(path, root, zone)
+                brief, read_as = read_brief_file(path, root, zone)
             except BriefError as error:
                 errors.append(error)
                 continue
             if cache is not None:
-                cache.put(rel_path, digest, brief)
+                cache.put(rel_path, read_as, brief)
         other = by_slug.get(brief.slug)
         if other is not None:
             errors.append(
