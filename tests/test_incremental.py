@@ -551,29 +551,33 @@ def test_a_text_edit_in_brief_serve_after_the_output_was_deleted_builds_the_whol
     assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
 
 
-@pytest.mark.parametrize("site", ["spliced", "built"])
-def test_a_brief_saved_again_while_a_build_reads_it_and_that_save_undone(
-    example_copy, tmp_path, monkeypatch, site
+@pytest.mark.parametrize("saved", ["a brief, spliced", "a brief, built", "a template", "a static file"])
+def test_a_file_saved_again_while_a_build_reads_it_and_that_save_undone(
+    example_copy, tmp_path, monkeypatch, saved
 ):
-    """An editor saves a brief between the build hashing it and reading it again to parse it
-    (a second save, or serve's build racing the editor); the build shows the second save. Once
-    that save is undone, the file is again as the build hashed it: the build must have recorded
-    what it read, or the next one takes the output as up to date."""
-    if site == "built":
-        build_with_own_card(example_copy)  # its card counts words: no splice, the model is built
-    else:
+    """An editor saves a file again between the build hashing it and reading it (a second
+    save, or serve's build racing the editor): the output shows the second save. Once that save
+    is undone, the file is again as the build hashed it: the build must have recorded what it
+    read, or something it cannot vouch for, or the next one takes the output as up to date."""
+    if saved == "a brief, spliced":
         age_everything(example_copy)
         build(example_copy)
-    target = sorted((example_copy / "content" / "briefs").rglob("*.md"))[1]
-    original = target.read_text()
-    first_save = original + "\nThe first save.\n"
+    else:
+        build_with_own_card(example_copy)  # its card counts words: no splice, the model is built
+    target = {
+        "a template": example_copy / "templates" / "partials" / "card.html",
+        "a static file": example_copy / "static" / "extra.css",
+    }.get(saved) or sorted((example_copy / "content" / "briefs").rglob("*.md"))[1]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    original = target.read_text() if target.exists() else ""
+    first_save = original + "\n<!-- the first save -->\n"
     target.write_text(first_save)
     touch(target, 1)
     hash_files = build_cache.BuildCache.file_digests
 
     def hash_then_save_again(cache, paths, hash_many=None):
         digests = hash_files(cache, paths, hash_many)
-        target.write_text(original + "\nThe second save, made while the build ran.\n")
+        target.write_text(original + "\n<!-- the second save, made while the build ran -->\n")
         return digests
 
     monkeypatch.setattr(build_cache.BuildCache, "file_digests", hash_then_save_again)

@@ -212,6 +212,21 @@ class BuildCache:
         if entry is not None:
             self._files[path] = (entry[0], digest)
 
+    def changed_since_hashed(self, paths: Iterable[str]) -> list[str]:
+        """Those of `paths` whose stat differs from when file_digests hashed them (saved again
+        while the build read them); the manifest saved next gives them no digest."""
+        changed = []
+        for path in paths:
+            entry = self._files.get(path)
+            try:
+                signature: tuple[int, ...] | None = _signature(os.stat(path))
+            except OSError:
+                signature = None
+            if entry is not None and entry[0] != signature:
+                self._files[path] = (entry[0], None)
+                changed.append(path)
+        return changed
+
     def changed_files(self, digests: dict[str, str | None]) -> list[str] | None:
         """The files (of `digests`, file_digests' answer) whose bytes differ from the last build's;
         None when a file was added or removed."""

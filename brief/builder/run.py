@@ -150,6 +150,7 @@ class Builder:
             from brief.ingest.run import ingest  # only now: its readers and models take time to load
 
             report = ingest(config.root, progress=progress, config=config, workers=options.workers)
+            config = load_config(config.root)  # as it is now, hashed next: ingest can take minutes
         elif warm is not None and changed is not None and not options.clean:
             written = warm.text_edits(changed, self.swap_lock)
             if written is not None:
@@ -248,15 +249,7 @@ class Builder:
             progress.note(f"warning: search is on in site.yml but pagefind is not installed ({hint})")
         progress.step("planning pages")
         plan = plan_pages(site)
-        # What every page depends on; briefs and templates are keys of the pages that read them.
-        own = tuple(
-            f"{folder}/"
-            for folder in (config.briefs_dir, config.templates_dir, theme_dir(config) / "templates")
-        )
-        shared = [(p, d) for p, d in sorted(digests.items()) if not p.startswith(own)]
-        build_key = inputs_fingerprint(
-            {}, repr((shared, options.drafts, str(config.output_dir), __version__))
-        )
+        build_key = _build_key(digests, config, options.drafts)
         output = config.output_dir
         trusted = (
             not options.clean
@@ -332,6 +325,15 @@ class Builder:
             progress.done()
         if in_place and config.search and writer.written and options.index_search:
             index_site(output, self.swap_lock)
+        # A template or static file saved again after it was hashed: the output may show either
+        # version. It is recorded as unknown, so that the next build looks at it whatever it
+        # holds then (briefs are recorded as they were read: load_site).
+        briefs = set(brief_paths)
+        raced = cache.changed_since_hashed([path for path in digests if path not in briefs])
+        if raced:
+            digests.update(dict.fromkeys(raced))
+            fingerprint = inputs_fingerprint(digests, extra)
+            build_key = _build_key(digests, config, options.drafts)
         log = renderer.log
         entities = sum(len(t.terms) for t in site.entities.values())
         manifest.fingerprint, manifest.extra, manifest.output = fingerprint, extra, str(output)
@@ -384,6 +386,16 @@ class Builder:
         )
         warm = WarmBuild(config, cache, dict(digests), extra, site, plan, renderer, resolver, records)
         return result, warm
+
+
+def _build_key(digests: dict[str, str | None], config: SiteConfig, drafts: bool) -> str:
+    """What every page depends on: the input files that are not briefs or templates (those
+    are keys of the pages that read them), drafts, the output folder, brief's version."""
+    own = tuple(
+        f"{folder}/" for folder in (config.briefs_dir, config.templates_dir, theme_dir(config) / "templates")
+    )
+    shared = [(path, digest) for path, digest in sorted(digests.items()) if not path.startswith(own)]
+    return inputs_fingerprint({}, repr((shared, drafts, str(config.output_dir), __version__)))
 
 
 def _stale_pages(
