@@ -1,5 +1,5 @@
 """Long random edit sequences against a clean build:
-`python -m tests.fuzz_edits FIRST LAST [--warm-undo] [--serve-stays]` runs seeds FIRST to LAST and prints the
+`python -m tests.fuzz_edits FIRST LAST [--warm-undo] [--serve-stays] [--races]` runs seeds FIRST to LAST and prints the
 ones whose output differs (a few seconds each; 351 seeds found the stale pages that
 test_a_text_edit_after_one_that_left_the_saved_reads_as_they_were covers). Each sequence mixes test_incremental's edits with those below, builds in a new
 process or in one that keeps its build (brief serve), with one or two workers and pools on or
@@ -14,10 +14,13 @@ import shutil
 import sys
 import tempfile
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from brief.builder.cache import BuildCache
 from brief.builder.run import Builder, build
 from brief.errors import BriefError, BuildErrors
 from tests.conftest import REPO
@@ -127,12 +130,49 @@ def body_edit(root: Path, rng: random.Random, step: int) -> tuple[Path, str]:
     return target, old
 
 
-def run_seed(seed: int, scratch: Path, warm_undo: bool = False, serve_stays: bool = False) -> str | None:
+def second_save(root: Path, rng: random.Random, step: int) -> tuple[Path, str, str]:
+    """A brief, template or static file, what it holds, and what an editor saves into it while
+    a build runs."""
+    files = [
+        *sorted((root / "content" / "briefs").rglob("*.md")),
+        *sorted((root / "templates").rglob("*.html")),
+        *sorted((root / "static").rglob("*.css")),
+    ]
+    target = rng.choice(files)
+    old = target.read_text()
+    added = {".md": f"\nSaved during build {step}.\n", ".css": f"\n/* saved during build {step} */\n"}
+    return target, old, old + added.get(target.suffix, f"\n<!-- saved during build {step} -->\n")
+
+
+@contextmanager
+def saved_during_build(target: Path, text: str, step: int) -> Iterator[None]:
+    """The next build hashes its inputs, then an editor saves `text` into `target`."""
+    hash_files = BuildCache.file_digests
+    saved = False
+
+    def hash_then_save(cache: BuildCache, paths: list[str], hash_many=None) -> dict[str, str | None]:
+        nonlocal saved
+        digests = hash_files(cache, paths, hash_many)
+        if not saved:
+            saved = True
+            target.write_text(text)
+            touch(target, step)
+        return digests
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(BuildCache, "file_digests", hash_then_save)
+        yield
+
+
+def run_seed(
+    seed: int, scratch: Path, warm_undo: bool = False, serve_stays: bool = False, races: bool = False
+) -> str | None:
     """None when every build of the sequence matched a clean one, else what went wrong. An
     undo is made while brief serve is stopped unless `warm_undo` (an editor's undo while it
     runs). With `serve_stays`, brief serve may keep running while brief build runs in another
     terminal; its next build is told every file changed since its last one (its watcher saw
-    them all)."""
+    them all). With `races`, an editor may save a file while a brief build reads its inputs
+    (the next undo takes that save back)."""
     rng = random.Random(seed)
     root = scratch / f"site-{seed}"
     shutil.copytree(REPO / "content", root / "content")
@@ -179,7 +219,16 @@ def run_seed(seed: int, scratch: Path, warm_undo: bool = False, serve_stays: boo
                 else:
                     if not stays:
                         builder = None
-                    build(root, workers=workers)
+                    if races and rng.random() < 0.3:
+                        target, old, new = second_save(root, rng, step)
+                        history[-1] += "(saved during build)"
+                        with saved_during_build(target, new, step):
+                            build(root, workers=workers)
+                        undo = target, old
+                        unseen_by_serve.add(target)
+                        continue  # it shows either save: the next build must show the last
+                    else:
+                        build(root, workers=workers)
                     if builder is None and rng.random() < 0.4:
                         builder = Builder(root, keep_model=True)
                         builder.build()
@@ -210,10 +259,11 @@ def main() -> None:
     first, last = int(sys.argv[1]), int(sys.argv[2])
     warm_undo = "--warm-undo" in sys.argv[3:]
     serve_stays = "--serve-stays" in sys.argv[3:]
+    races = "--races" in sys.argv[3:]
     failures = 0
     for seed in range(first, last + 1):
         with tempfile.TemporaryDirectory() as scratch:
-            problem = run_seed(seed, Path(scratch), warm_undo, serve_stays)
+            problem = run_seed(seed, Path(scratch), warm_undo, serve_stays, races)
         if problem:
             failures += 1
             print(problem, flush=True)
