@@ -130,15 +130,16 @@ def body_edit(root: Path, rng: random.Random, step: int) -> tuple[Path, str]:
     return target, old
 
 
-def second_save(root: Path, rng: random.Random, step: int) -> tuple[Path, str, str]:
-    """A brief, template or static file, what it holds, and what an editor saves into it while
-    a build runs."""
+def second_save(root: Path, rng: random.Random, step: int, just_saved: set[Path]) -> tuple[Path, str, str]:
+    """A brief, template or static file (often one just saved: an editor saving twice), what it
+    holds, and what an editor saves into it while a build runs."""
     files = [
         *sorted((root / "content" / "briefs").rglob("*.md")),
         *sorted((root / "templates").rglob("*.html")),
         *sorted((root / "static").rglob("*.css")),
     ]
-    target = rng.choice(files)
+    again = sorted(path for path in just_saved if path in files)
+    target = rng.choice(again if again and rng.random() < 0.7 else files)
     old = target.read_text()
     added = {".md": f"\nSaved during build {step}.\n", ".css": f"\n/* saved during build {step} */\n"}
     return target, old, old + added.get(target.suffix, f"\n<!-- saved during build {step} -->\n")
@@ -184,12 +185,15 @@ def run_seed(
     builder: Builder | None = None
     undo: tuple[Path, str] | None = None
     unseen_by_serve: set[Path] = set()
+    undo_next = False
     history = []
     try:
         build(root, workers=workers)
         for step in range(14):
             before = input_files(root)
             draw = rng.random()
+            if undo_next:  # the save made during the last build, taken back at once
+                draw, undo_next = 0.45, False
             if draw < 0.1:
                 kind = "nothing"
             elif draw < 0.4:
@@ -220,11 +224,11 @@ def run_seed(
                     if not stays:
                         builder = None
                     if races and rng.random() < 0.3:
-                        target, old, new = second_save(root, rng, step)
+                        target, old, new = second_save(root, rng, step, changed)
                         history[-1] += "(saved during build)"
                         with saved_during_build(target, new, step):
                             build(root, workers=workers)
-                        undo = target, old
+                        undo, undo_next = (target, old), rng.random() < 0.5
                         unseen_by_serve.add(target)
                         continue  # it shows either save: the next build must show the last
                     else:
