@@ -21,3 +21,8 @@ from tests.fuzz_edits import run_seed
 )
 def test_random_sequences_of_every_kind_of_edit_match_a_clean_build(tmp_path, seed):
     assert run_seed(seed, tmp_path) is None
+
+
+@pytest.mark.parametrize("seed", [5, 14])  # each undid a save made while a build read its inputs
+def test_random_sequences_with_files_saved_during_builds_match_a_clean_build(tmp_path, seed):
+    assert run_seed(seed, tmp_path, races=True) is None
