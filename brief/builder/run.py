@@ -347,9 +347,11 @@ class Builder:
             # say: save what brief serve saves. Not when a brief edited before the last build
             # is still newer than the reads: its keys would be checked, and its pages rendered,
             # at every build until the reads are saved.
+            # Nor when a file was saved again during the build: new reads record what each read.
             if (
                 text_refs is not None
                 and in_place
+                and not raced
                 and unseen.keys() <= (edited or {}).keys()
                 and all(record is not None for record in reads.pages.values())
                 and all(set(reads.pages.get(page.path) or ()) == set(records[page.path]) for page in stale)
