@@ -10,6 +10,7 @@ import shutil
 import time
 from pathlib import Path
 
+import jinja2
 import pytest
 
 import brief.builder.cache as build_cache
@@ -586,6 +587,39 @@ def test_a_file_saved_again_while_a_build_reads_it_and_that_save_undone(
     assert any(b"second save" in data for data in snapshot(example_copy / "public").values())
     target.write_text(first_save)
     touch(target, 2)
+    build(example_copy)
+    assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
+
+
+def test_a_template_saved_between_its_digest_and_its_compile_and_that_save_undone(
+    example_copy, tmp_path, monkeypatch
+):
+    """A build reads a template twice, for its digest and to compile it (and again in each
+    worker that loads it first). Saved in between, pages show the second save while the reads
+    record the first; with that save undone, the recorded value was right again and the pages
+    showing the second save were kept."""
+    build_with_own_card(example_copy)
+    card = example_copy / "templates" / "partials" / "card.html"
+    original = card.read_text()
+    first_save = original + "\n<!-- the first save -->\n"
+    card.write_text(first_save)
+    touch(card, 1)
+    get_source = jinja2.FileSystemLoader.get_source
+    saved = []
+
+    def read_then_save(loader, environment, name):
+        found = get_source(loader, environment, name)
+        if name == "partials/card.html" and not saved:
+            saved.append(name)
+            card.write_text(original + "\n<!-- the second save, made while the build ran -->\n")
+        return found
+
+    monkeypatch.setattr(jinja2.FileSystemLoader, "get_source", read_then_save)
+    build(example_copy)
+    monkeypatch.undo()
+    assert any(b"second save" in data for data in snapshot(example_copy / "public").values())
+    card.write_text(first_save)
+    touch(card, 2)
     build(example_copy)
     assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
 

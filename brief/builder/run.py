@@ -268,7 +268,11 @@ class Builder:
         text_refs = None
         if reads.pages:
             log = renderer.log
-            _forget_values(log, site, behind)
+            # The output shows another text of these briefs than the reads saw.
+            shown_otherwise = [
+                _text_edit_refs(i.brief) for i in site.brief_pages if i.brief.source_path in behind
+            ]
+            _forget_values(log, set().union(*shown_otherwise))
             text_refs = _text_refs(site, edited, unseen)
             numbers = _keys_to_check(log.keys, text_refs, reads.files, unseen)
             progress.step("checking what pages read", len(numbers))
@@ -334,6 +338,14 @@ class Builder:
             digests.update(dict.fromkeys(raced))
             fingerprint = inputs_fingerprint(digests, extra)
             build_key = _build_key(digests, config, options.drafts)
+            templates = tuple(
+                f"{folder}/" for folder in (config.templates_dir, theme_dir(config) / "templates")
+            )
+            if any(path.startswith(templates) for path in raced):
+                # A template is read twice (its digest, then Jinja compiles it), and by each
+                # worker that loads it first: pages may show another version than recorded.
+                log = renderer.log
+                _forget_values(log, {ref for ref, _ in log.keys if ref[0] == "template"})
         log = renderer.log
         entities = sum(len(t.terms) for t in site.entities.values())
         manifest.fingerprint, manifest.extra, manifest.output = fingerprint, extra, str(output)
@@ -502,19 +514,15 @@ def _changed_since_reads(
     return unseen, behind
 
 
-def _forget_values(log: ReadLog, site: Site, paths: set[str]) -> None:
-    """Make the saved values of the keys of the briefs at `paths` unknown (UNREAD), so that
-    every page reading one of them is rendered again. The output shows another text of those
-    briefs than the reads saw: comparing the values a build looks up with the reads' would miss
-    an edit undone since (its values are the reads' again, its pages show the edit)."""
-    if not paths:
+def _forget_values(log: ReadLog, refs: set[Ref]) -> None:
+    """Make the values of the keys of `refs` unknown (UNREAD), so that every page reading one
+    of them is rendered again: the output may show another version of those objects than the
+    values say, and comparing the values a build looks up with them would miss an edit undone
+    since (its values are the recorded ones again, its pages show the edit)."""
+    if not refs:
         return
     from brief.render.reads import UNREAD
 
-    refs: set[Ref] = set()
-    for item in site.brief_pages:
-        if item.brief.source_path in paths:
-            refs |= _text_edit_refs(item.brief)
     values = log.values
     for number, (ref, _) in enumerate(log.keys):
         if ref in refs:
