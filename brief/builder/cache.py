@@ -140,6 +140,7 @@ class BuildCache:
         self._shards_read: dict[tuple[str, int], dict[str, Any]] = {}  # (kind, shard) → entries
         self._queued: dict[str, list[Callable[[], None]]] | None = None  # writes `save` hands out, by kind
         self._saved_as: tuple[int, ...] | None = None  # manifest.pickle's stat when this object saved it
+        self.read_again: list[str] = []  # files parsed otherwise than hashed (file_read)
 
     @property
     def folder(self) -> Path:
@@ -211,6 +212,7 @@ class BuildCache:
         entry = self._files.get(path)
         if entry is not None:
             self._files[path] = (entry[0], digest)
+        self.read_again.append(path)
 
     def changed_since_hashed(self, paths: Iterable[str]) -> list[str]:
         """Those of `paths` whose stat differs from when file_digests hashed them (saved again

@@ -202,7 +202,7 @@ class Builder:
         from brief.builder.parallel import collector_for_building
 
         with collector_for_building():
-            return self._full(config, cache, digests, brief_paths, extra, started, report)
+            return self._full(config, cache, digests, brief_paths, fingerprint, extra, started, report)
 
     def _hash_many(self, paths: list[str]) -> list[str | None]:
         if len(paths) < MIN_FILES_FOR_POOL:
@@ -217,6 +217,7 @@ class Builder:
         cache: BuildCache,
         digests: dict[str, str | None],
         brief_paths: list[str],
+        fingerprint: str,
         extra: str,
         started: float,
         report: IngestReport | None,
@@ -240,7 +241,6 @@ class Builder:
         options, progress, manifest = self.options, self.progress, cache.manifest
         edited = _edited_briefs(cache, digests, config.root)
         site = load_site(config, options.drafts, progress, cache, digests, brief_paths, options.workers)
-        fingerprint = inputs_fingerprint(digests, extra)  # of the briefs as read (see load_site)
         config = site.config  # without search when pagefind is missing
         for warning in site.warnings:
             progress.note(f"warning: {warning}")
@@ -268,11 +268,9 @@ class Builder:
         text_refs = None
         if reads.pages:
             log = renderer.log
-            # The output shows another text of these briefs than the reads saw.
-            shown_otherwise = [
-                _text_edit_refs(i.brief) for i in site.brief_pages if i.brief.source_path in behind
-            ]
-            _forget_values(log, set().union(*shown_otherwise))
+            if behind:  # the output shows another text of these briefs than the reads saw
+                shown = [_text_edit_refs(i.brief) for i in site.brief_pages if i.brief.source_path in behind]
+                _forget_values(log, set().union(*shown))
             text_refs = _text_refs(site, edited, unseen)
             numbers = _keys_to_check(log.keys, text_refs, reads.files, unseen)
             progress.step("checking what pages read", len(numbers))
@@ -334,14 +332,11 @@ class Builder:
         # holds then (briefs are recorded as they were read: load_site).
         briefs = set(brief_paths)
         raced = cache.changed_since_hashed([path for path in digests if path not in briefs])
-        if raced:
+        if raced or cache.read_again:  # the briefs are recorded as read (load_site)
             digests.update(dict.fromkeys(raced))
             fingerprint = inputs_fingerprint(digests, extra)
             build_key = _build_key(digests, config, options.drafts)
-            templates = tuple(
-                f"{folder}/" for folder in (config.templates_dir, theme_dir(config) / "templates")
-            )
-            if any(path.startswith(templates) for path in raced):
+            if any(path.startswith(_template_folders(config)) for path in raced):
                 # A template is read twice (its digest, then Jinja compiles it), and by each
                 # worker that loads it first: pages may show another version than recorded.
                 log = renderer.log
@@ -402,12 +397,14 @@ class Builder:
         return result, warm
 
 
+def _template_folders(config: SiteConfig) -> tuple[str, ...]:
+    return tuple(f"{folder}/" for folder in (config.templates_dir, theme_dir(config) / "templates"))
+
+
 def _build_key(digests: dict[str, str | None], config: SiteConfig, drafts: bool) -> str:
     """What every page depends on: the input files that are not briefs or templates (those
     are keys of the pages that read them), drafts, the output folder, brief's version."""
-    own = tuple(
-        f"{folder}/" for folder in (config.briefs_dir, config.templates_dir, theme_dir(config) / "templates")
-    )
+    own = (f"{config.briefs_dir}/", *_template_folders(config))
     shared = [(path, digest) for path, digest in sorted(digests.items()) if not path.startswith(own)]
     return inputs_fingerprint({}, repr((shared, drafts, str(config.output_dir), __version__)))
 
