@@ -18,6 +18,7 @@ import brief.builder.parallel as parallel
 import brief.builder.run as run_module
 import brief.site.related as related
 from brief.builder.run import Builder, build
+from brief.builder.search import pagefind_available
 from brief.config import load_config
 from brief.errors import BriefError
 from brief.render.renderer import Renderer
@@ -913,6 +914,45 @@ def test_an_update_in_place_stopped_midway_is_repaired_with_the_static_files_kep
     build(example_copy)
     assert (example_copy / "public" / "static" / "style.css").is_file()
     assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
+
+
+def pagefind_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind interrupted over the output folder (Ctrl-C, or the process killed)."""
+
+    def interrupted(folder: Path, lock: object = None) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(run_module, "index_site", interrupted)
+
+
+@pytest.mark.skipif(not pagefind_available(), reason="pagefind is not installed (the test extra)")
+@pytest.mark.parametrize("case", ["a splice", "an update in place", "brief serve"])
+def test_a_search_index_left_behind_its_pages_is_made_again_by_the_next_build(
+    example_copy, tmp_path, monkeypatch, case
+):
+    """Pages replaced in the output folder come before their search index: a splice or an
+    update in place runs Pagefind after them (half a minute at 10,000 briefs), brief serve in
+    the background, not waited for when it stops. Stopped there, the manifest already said the
+    output was up to date: every later build said so too, and the index missed the edit."""
+    age_everything(example_copy)
+    build(example_copy)
+    target = next((example_copy / "content" / "briefs").rglob("tromso-rescue-exercise.md"))
+    if case == "a splice":
+        target.write_text(target.read_text() + "\nA paragraph about quillwort.\n")
+    else:
+        target.write_text(target.read_text().replace('\ntitle: "', '\ntitle: "Quillwort: ', 1))
+    if case == "brief serve":
+        serve = Builder(example_copy, run_module.BuildOptions(index_search=False), keep_model=True)
+        serve.build()  # its indexer would run now; brief serve is stopped first
+    else:
+        with monkeypatch.context() as patched:
+            pagefind_stopped(patched)
+            with pytest.raises(KeyboardInterrupt):
+                build(example_copy)
+    result = build(example_copy)
+    assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
+    assert result.up_to_date and result.search_indexed, result.summary()  # no page rendered again
+    assert not build(example_copy).search_indexed
 
 
 def test_text_edits_that_keep_what_pages_read_leave_the_saved_reads_as_they_were(example_copy, tmp_path):

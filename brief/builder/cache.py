@@ -26,6 +26,7 @@ import time
 import zlib
 from array import array
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,7 @@ RACY_NS = 2_000_000_000  # FAT and some network file systems keep mtimes to 2 s
 SHARDS = 64  # files each for briefs, bodies and texts
 UNSAVED = "unsaved-pages"  # output files being replaced in place, until the manifest is saved
 STALE_READS = "stale-reads"  # output files replaced since the reads were saved (brief serve)
+SEARCH_LAGS = "search-lags"  # the output's search index is older than its pages: a token per mark
 
 
 def _shard(name: str) -> int:
@@ -492,6 +494,37 @@ class BuildCache:
         if reads_saved:
             (self.folder / STALE_READS).unlink(missing_ok=True)
         self._unsaved = []
+
+
+def search_lag(root: Path) -> str | None:
+    """The mark that the output's search index is older than its pages (a token), or None."""
+    try:
+        return (root / CACHE_DIR / SEARCH_LAGS).read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def mark_search_lag(root: Path) -> None:
+    """Said by the Writer (its `on_change`, under the lock readers take) before output pages
+    change without their search index. The manifest saved after them says the output is up to
+    date: without this mark, a build or brief serve stopped before Pagefind ran again (half a
+    minute at 10,000 briefs) left the index out of date for good. A new token each time: see
+    clear_search_lag."""
+    folder = root / CACHE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    temporary = folder / f"{SEARCH_LAGS}.tmp-{os.getpid()}"
+    temporary.write_text(os.urandom(8).hex(), encoding="utf-8")
+    os.replace(temporary, folder / SEARCH_LAGS)
+
+
+def clear_search_lag(root: Path, token: str | None, lock: AbstractContextManager | None = None) -> None:
+    """Pagefind indexed the output as it was when the mark read `token`: the mark goes, unless
+    pages were marked again since (brief serve's edits while its indexer ran). None: any mark
+    (a build under the site's lock, which every build that marks holds)."""
+    marker = root / CACHE_DIR / SEARCH_LAGS
+    with lock or contextlib.nullcontext():
+        if token is None or search_lag(root) == token:
+            marker.unlink(missing_ok=True)
 
 
 def inputs_fingerprint(digests: dict[str, str | None], extra: str) -> str:

@@ -22,12 +22,21 @@ from array import array
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from brief import __version__
-from brief.builder.cache import BuildCache, Reads, TextRecord, file_digest, inputs_fingerprint
+from brief.builder.cache import (
+    BuildCache,
+    Reads,
+    TextRecord,
+    clear_search_lag,
+    file_digest,
+    inputs_fingerprint,
+    mark_search_lag,
+    search_lag,
+)
 from brief.builder.output import guard_output, remove_leftovers
 from brief.builder.search import INDEX_DIR, index_site, pagefind_available
 from brief.builder.writer import Writer
@@ -75,6 +84,7 @@ class BuildResult:
     ingest: IngestReport | None = None
     text_edits: int = 0  # briefs whose new text was spliced into the last build's files
     up_to_date: bool = False  # the output was already up to date: nothing rendered
+    search_indexed: bool = False  # Pagefind ran over the output folder (Builder._catch_up_search)
 
     def summary(self) -> str:
         if self.text_edits:
@@ -84,7 +94,9 @@ class BuildResult:
                 f" ({self.counts}) in {self.seconds:.2f} s"
             )
         if self.up_to_date:
-            return f"up to date: {self.counts}, nothing changed since the last build ({self.seconds:.2f} s)"
+            search = "; the search index, out of date, was made again" if self.search_indexed else ""
+            unchanged = f"nothing changed since the last build{search}"
+            return f"up to date: {self.counts}, {unchanged} ({self.seconds:.2f} s)"
         return f"built {self.counts} in {self.seconds:.2f} s"
 
 
@@ -139,7 +151,26 @@ class Builder:
             if warm is not None and not warm.is_current():
                 warm = None
             result, self.warm = self._build(config, started, warm, changed)
+            self._catch_up_search(result, started)
         return result
+
+    def _catch_up_search(self, result: BuildResult, started: float) -> None:
+        """Run Pagefind over the output when its index is older than its pages: they were
+        replaced without it (in place, a splice, brief serve), or an earlier build or brief
+        serve stopped before it ran (mark_search_lag). The one place a build indexes the
+        output folder; a build that renders the whole site indexes it before the swap."""
+        config = result.config
+        token = search_lag(config.root)
+        if token is None or not config.search or not self.options.index_search or not pagefind_available():
+            return
+        self.progress.step("indexing for search")
+        try:
+            index_site(config.output_dir, self.swap_lock)
+        finally:
+            self.progress.done()
+        clear_search_lag(config.root, token, self.swap_lock)
+        result.search_indexed = True
+        result.seconds = time.perf_counter() - started
 
     def _build(
         self, config: SiteConfig, started: float, warm: WarmBuild | None, changed: set[Path] | None
@@ -154,8 +185,6 @@ class Builder:
         elif warm is not None and changed is not None and not options.clean:
             written = warm.text_edits(changed, self.swap_lock)
             if written is not None:
-                if config.search and written and options.index_search:
-                    index_site(config.output_dir, self.swap_lock)
                 seconds = time.perf_counter() - started
                 counts = warm.cache.manifest.counts
                 return BuildResult(config, warm.site, warm.plan, seconds, written, 0, counts), warm
@@ -191,9 +220,6 @@ class Builder:
                 edited, written = spliced
                 manifest.fingerprint, manifest.texts_trusted = fingerprint, True
                 cache.save_manifest(reads_saved=False)
-                if config.search and written and options.index_search and pagefind_available():
-                    progress.step("indexing for search")
-                    index_site(config.output_dir, self.swap_lock)
                 progress.done()
                 seconds = time.perf_counter() - started
                 return BuildResult(
@@ -280,7 +306,9 @@ class Builder:
         if stale is not plan:  # the keys are numbered as last time: so are the fragments' keys
             renderer.prerendered = cache.load_fragments(reads)
             renderer.forget(changed)
-        writer = Writer(output, staged=not in_place)
+        # The search index comes with the pages when a staged build makes it; else it lags them.
+        lags = config.search and (in_place or not options.index_search)
+        writer = Writer(output, not in_place, partial(mark_search_lag, config.root) if lags else None)
         try:
             if in_place:
                 records = dict(reads.pages)
@@ -316,17 +344,16 @@ class Builder:
             elif config.search and options.index_search:
                 progress.step("indexing for search")
                 index_site(writer.staging)
-            elif config.search and (output / INDEX_DIR).is_dir():
-                # Keep the last index until the caller makes a new one: stale beats none.
+            elif config.search:  # keep the last index until the caller makes a new one: stale beats none
                 writer.link_tree(INDEX_DIR)
             writer.commit(self.swap_lock)
+            if not in_place and config.search and options.index_search:
+                clear_search_lag(config.root, None)  # the index came with the pages
         except BaseException:
             writer.discard()
             raise
         finally:
             progress.done()
-        if in_place and config.search and writer.written and options.index_search:
-            index_site(output, self.swap_lock)
         # A template or static file saved again after it was hashed: the output may show either
         # version. It is recorded as unknown, so that the next build looks at it whatever it
         # holds then (briefs are recorded as they were read: load_site).
@@ -671,7 +698,8 @@ class WarmBuild:
         paths = {path for number in changed_numbers for path in readers.get(number, ())}
         index = self._plan_index
         stale = [self.plan[i] for i in sorted(index[path] for path in paths if path in index)]
-        writer = Writer(self.config.output_dir, staged=False)
+        lags = partial(mark_search_lag, self.config.root) if self.config.search else None
+        writer = Writer(self.config.output_dir, False, lags)
         from brief.builder.parallel import render_plan
 
         before = {page.path: self.records.get(page.path) for page in stale}

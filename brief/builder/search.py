@@ -15,6 +15,7 @@ import threading
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
+from brief.builder.cache import clear_search_lag, search_lag
 from brief.errors import BriefError
 
 INDEX_DIR = "pagefind"
@@ -60,11 +61,13 @@ def index_site(folder: Path, lock: AbstractContextManager | None = None) -> None
 class BackgroundIndexer:
     """Keeps a site's search index up to date off the request path (`brief serve`).
 
-    `request()` after each build that wrote files; one thread runs Pagefind, and requests made
-    while it runs are folded into one more run. `on_error` hears a failed run."""
+    `request()` after each build that left the index older than the pages (search_lag); one
+    thread runs Pagefind, and requests made while it runs are folded into one more run. A run
+    clears the mark it saw, unless a build marked the pages again meanwhile. `on_error` hears
+    a failed run."""
 
-    def __init__(self, folder: Path, lock: AbstractContextManager, on_error) -> None:
-        self.folder, self.lock, self.on_error = folder, lock, on_error
+    def __init__(self, root: Path, folder: Path, lock: AbstractContextManager, on_error) -> None:
+        self.root, self.folder, self.lock, self.on_error = root, folder, lock, on_error
         self._wanted = threading.Event()
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="brief-search-index", daemon=True)
@@ -80,7 +83,10 @@ class BackgroundIndexer:
                 return
             self._wanted.clear()
             try:
+                token = search_lag(self.root)
                 index_site(self.folder, self.lock)
+                if token is not None:
+                    clear_search_lag(self.root, token, self.lock)
             except (BriefError, OSError) as error:
                 self.on_error(error)
 

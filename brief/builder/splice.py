@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import json
 from contextlib import AbstractContextManager
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from brief.builder.cache import BuildCache, TextRecord
+from brief.builder.cache import BuildCache, TextRecord, mark_search_lag
 from brief.builder.writer import Writer
 from brief.config import SiteConfig
 from brief.content.load import read_brief_file, relative
@@ -99,7 +100,8 @@ def splice_text_edits(
     # The spliced pages' records of what they read hold the old bodies' keys: the caller saves
     # the manifest without saving reads, so they are kept out of the next full build's trust.
     cache.forget_pages(files)
-    writer = Writer(config.output_dir, staged=False)
+    lags = partial(mark_search_lag, config.root) if config.search else None  # Pagefind runs after
+    writer = Writer(config.output_dir, False, lags)
     for rel_path, text in files.items():
         writer.write(rel_path, text.encode("utf-8"))
     writer.commit(lock)

@@ -7,7 +7,9 @@
   each is replaced atomically (write beside, rename over) and stale files are deleted.
 
 Either way a reader sees the old file or the new one, never half of one, and a build that fails
-before `commit` changes nothing.
+before `commit` changes nothing. `on_change` is called once, under the lock, before the first
+file changes (in place) or the new folder is swapped in (staged): the search index then lags
+the pages until Pagefind runs again (builder.cache.mark_search_lag).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
@@ -28,21 +31,19 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return False
 
 
-def _replace(target: Path, data: bytes) -> bool:
-    """Write `data` to `target` atomically, unless it already holds it."""
-    if _same_bytes(target, data):
-        return False  # same bytes: keep the file and its mtime
+def _replace(target: Path, data: bytes) -> None:
+    """Write `data` to `target` atomically."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     temporary.write_bytes(data)
     os.replace(temporary, target)
-    return True
 
 
 class Writer:
-    def __init__(self, output: Path, staged: bool) -> None:
+    def __init__(self, output: Path, staged: bool, on_change: Callable[[], None] | None = None) -> None:
         self.output = output
         self.staged = staged
+        self._on_change = on_change
         self.written = 0
         self.unchanged = 0
         self._pending: dict[str, bytes] = {}
@@ -113,6 +114,7 @@ class Writer:
         if self.staged:
             old = self.output.parent / f".{self.output.name}.old-{os.getpid()}"
             with lock or nullcontext():
+                self._changing()
                 if self.output.exists():
                     os.replace(self.output, old)
                 os.replace(self.staging, self.output)
@@ -125,16 +127,27 @@ class Writer:
         mark_output(self.output)
         with lock or nullcontext():
             for rel_path, data in self._pending.items():
-                if _replace(self.output / rel_path, data):
-                    self.written += 1
-                else:
-                    self.unchanged += 1
+                target = self.output / rel_path
+                if _same_bytes(target, data):
+                    self.unchanged += 1  # same bytes: keep the file and its mtime
+                    continue
+                self._changing()
+                _replace(target, data)
+                self.written += 1
             for rel_path in sorted(self._stale):
                 self._delete(rel_path)
         self._pending.clear()
 
+    def _changing(self) -> None:
+        if self._on_change is not None:
+            self._on_change()
+            self._on_change = None
+
     def _delete(self, rel_path: str) -> None:
         path = self.output / rel_path
+        if not path.exists():
+            return
+        self._changing()
         try:
             path.unlink()
         except FileNotFoundError:
