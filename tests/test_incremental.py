@@ -7,6 +7,7 @@ import os
 import random
 import re
 import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -862,14 +863,18 @@ def test_a_build_looks_up_no_key_of_a_brief_whose_file_is_as_its_reads_saw_it(
 
 
 def build_killed_between_two_replacements(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A build that updates the output in place, killed after it replaced one file."""
+    """A build that updates the output in place, killed after it replaced one file, while it
+    wrote the second beside its target (Writer's temporary file)."""
     import brief.builder.writer as inplace
 
     replace, calls = inplace._replace, []
+    ended = subprocess.Popen(["true"])  # the pid of a process gone, as the killed build's is
+    ended.wait()
 
     def dies_on_the_second_file(path, data):
         calls.append(path)
         if len(calls) == 2:
+            path.with_name(f".{path.name}.tmp-{ended.pid}").write_bytes(data[: len(data) // 2])
             raise KeyboardInterrupt  # as if the process were killed
         return replace(path, data)
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 from pathlib import Path
 
+from brief.builder.cache import CACHE_DIR, UNSAVED
 from brief.config import CONFIG_NAME, SiteConfig
 from brief.errors import BriefError
 from brief.sitefiles import OUTPUT_MARKER
@@ -63,18 +65,29 @@ def _dead(pid_text: str) -> bool:
 
 def remove_leftovers(config: SiteConfig) -> None:
     """What a killed build left behind: staging and old folders beside the output (tens of MB
-    each) and temporary files in the cache. Called under the site's lock, so no live build of
-    this site owns them; the owner's pid, in each name, is checked all the same."""
+    each), temporary files in the cache, and beside the output files an update in place was
+    replacing (the cache lists them until it is saved: not every build walks 22,000 files).
+    Called under the site's lock, so no live build of this site owns them; the owner's pid,
+    in each name, is checked all the same."""
     output = config.output_dir
     for kind in ("building", "old"):
         for folder in output.parent.glob(f".{output.name}.{kind}-*"):
             if _dead(folder.name.rsplit("-", 1)[1]):
                 shutil.rmtree(folder, ignore_errors=True)
-    cache = config.root / ".brief-cache"
-    if cache.is_dir():
-        for temporary in cache.rglob("*.tmp-*"):
-            if _dead(temporary.name.rsplit("-", 1)[1]):
-                temporary.unlink(missing_ok=True)
+    cache = config.root / CACHE_DIR
+    if not cache.is_dir():
+        return
+    temporaries = list(cache.rglob("*.tmp-*"))
+    try:
+        replacing = (cache / UNSAVED).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        replacing = []
+    for rel_path in dict.fromkeys(replacing):
+        target = output / rel_path
+        temporaries.extend(target.parent.glob(f".{glob.escape(target.name)}.tmp-*"))  # Writer's
+    for temporary in temporaries:
+        if _dead(temporary.name.rsplit("-", 1)[1]):
+            temporary.unlink(missing_ok=True)
 
 
 def mark_output(folder: Path) -> None:
