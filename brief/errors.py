@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from pathlib import Path
+
+# What to do about the machine's errors, which no edit to the site fixes.
+OS_HINTS = {
+    errno.ENOSPC: "free some space on that disk",
+    errno.EDQUOT: "free some space, or ask for a larger quota",
+    errno.EACCES: "check who may write there",
+    errno.EPERM: "check who may write there",
+    errno.EROFS: "that disk is mounted read-only",
+}
 
 
 def excerpt(text: str, limit: int = 80) -> str:

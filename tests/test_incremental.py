@@ -863,25 +863,26 @@ def test_a_build_looks_up_no_key_of_a_brief_whose_file_is_as_its_reads_saw_it(
 
 
 def build_killed_between_two_replacements(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A build that updates the output in place, killed after it replaced one file, while it
-    wrote the second beside its target (Writer's temporary file)."""
+    """A build that updates the output in place, killed after it put one file in place: the
+    new files not yet put in place are left beside their targets, as a killed process leaves
+    them (Writer's temporary files, named with its pid)."""
     import brief.builder.writer as inplace
 
-    replace, calls = inplace._replace, []
+    put_in_place, calls = inplace._put_in_place, []
     ended = subprocess.Popen(["true"])  # the pid of a process gone, as the killed build's is
     ended.wait()
 
-    def dies_on_the_second_file(path, data):
-        calls.append(path)
+    def dies_on_the_second_file(temporary: Path, target: Path) -> None:
+        calls.append(target)
         if len(calls) == 2:
-            path.with_name(f".{path.name}.tmp-{ended.pid}").write_bytes(data[: len(data) // 2])
+            shutil.copy(temporary, target.with_name(f".{target.name}.tmp-{ended.pid}"))
             raise KeyboardInterrupt  # as if the process were killed
-        return replace(path, data)
+        put_in_place(temporary, target)
 
-    monkeypatch.setattr(inplace, "_replace", dies_on_the_second_file)
+    monkeypatch.setattr(inplace, "_put_in_place", dies_on_the_second_file)
     with pytest.raises(KeyboardInterrupt):
         build(root)
-    monkeypatch.setattr(inplace, "_replace", replace)
+    monkeypatch.setattr(inplace, "_put_in_place", put_in_place)
 
 
 def test_a_build_stopped_while_replacing_files_is_repaired_even_if_the_edit_is_undone(

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from brief import __version__
-from brief.errors import BriefError
+from brief.errors import OS_HINTS, BriefError
 from brief.model import Brief
 
 CACHE_DIR = ".brief-cache"
@@ -94,6 +94,16 @@ class TextRecord:
     meta_hash: str
     shown: tuple[tuple[str, str], ...]  # (output path, form) for each file carrying the body
     spliceable: bool  # no page read the text in a form a splice cannot follow, and no story uses it
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """`data` into a new file at `path`; nothing there if it fails (a full disk), and the error
+    names the file (a failed write() has no file name)."""
+    try:
+        path.write_bytes(data)
+    except OSError as error:
+        path.unlink(missing_ok=True)
+        raise OSError(error.errno, error.strerror, str(path)) from None
 
 
 def file_digest(path: str | Path) -> str | None:
@@ -379,7 +389,7 @@ class BuildCache:
     def _write_bytes(self, name: str, data: bytes) -> None:
         (self.folder / name).parent.mkdir(parents=True, exist_ok=True)
         temporary = self.folder / f"{name}.tmp-{os.getpid()}"
-        temporary.write_bytes(data)
+        write_file(temporary, data)
         os.replace(temporary, self.folder / name)
 
     def get(self, rel_path: str, digest: str | None) -> Brief | None:
@@ -402,7 +412,7 @@ class BuildCache:
         writing the files (1.8 s at 10,000 briefs) are jobs that `run_all` runs, on every core
         (builder.parallel); `texts` is made in one of them."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        (self.folder / ".gitignore").write_text("*\n")
+        write_file(self.folder / ".gitignore", b"*\n")
         self._queued = {}
         try:
             self._save_sharded("bodies", bodies)
@@ -453,7 +463,7 @@ class BuildCache:
             raise BriefError(
                 f"cannot write the build cache: {error.strerror}",
                 path=self.folder / UNSAVED,
-                hint=f"make {CACHE_DIR}/ writable, or delete it",
+                hint=OS_HINTS.get(error.errno or 0, f"make {CACHE_DIR}/ writable, or delete it"),
             ) from None
         self._distrust(paths)
 
@@ -513,7 +523,7 @@ def mark_search_lag(root: Path) -> None:
     folder = root / CACHE_DIR
     folder.mkdir(parents=True, exist_ok=True)
     temporary = folder / f"{SEARCH_LAGS}.tmp-{os.getpid()}"
-    temporary.write_text(os.urandom(8).hex(), encoding="utf-8")
+    write_file(temporary, os.urandom(8).hex().encode("ascii"))
     os.replace(temporary, folder / SEARCH_LAGS)
 
 

@@ -7,7 +7,7 @@ import os
 import shutil
 from pathlib import Path
 
-from brief.builder.cache import CACHE_DIR, UNSAVED
+from brief.builder.cache import CACHE_DIR, UNSAVED, write_file
 from brief.config import CONFIG_NAME, SiteConfig
 from brief.errors import BriefError
 from brief.sitefiles import OUTPUT_MARKER
@@ -94,4 +94,4 @@ def mark_output(folder: Path) -> None:
     marker = folder / OUTPUT_MARKER
     if not marker.is_file():
         folder.mkdir(parents=True, exist_ok=True)
-        marker.write_bytes(_MARKER_TEXT)
+        write_file(marker, _MARKER_TEXT)

@@ -343,7 +343,7 @@ class Builder:
                 cache.forget_pages(writer.pending)
             elif config.search and options.index_search:
                 progress.step("indexing for search")
-                index_site(writer.staging)
+                index_site(writer.staging, output=output)
             elif config.search:  # keep the last index until the caller makes a new one: stale beats none
                 writer.link_tree(INDEX_DIR)
             writer.commit(self.swap_lock)

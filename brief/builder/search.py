@@ -6,7 +6,9 @@ query needs, so search works on any static host with no server.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -19,14 +21,17 @@ from brief.builder.cache import clear_search_lag, search_lag
 from brief.errors import BriefError
 
 INDEX_DIR = "pagefind"
+# Free space below which the disk Pagefind wrote to counts as full (see _check_written).
+FULL_DISK_BYTES = 1 << 20
 
 
 def pagefind_available() -> bool:
     return importlib.util.find_spec("pagefind") is not None or shutil.which("pagefind") is not None
 
 
-def index_site(folder: Path, lock: AbstractContextManager | None = None) -> None:
-    """(Re)build `folder/pagefind/` from the HTML in `folder`.
+def index_site(folder: Path, lock: AbstractContextManager | None = None, output: Path | None = None) -> None:
+    """(Re)build `folder/pagefind/` from the HTML in `folder`, the output folder or, staged,
+    what will be (`output` names it in errors).
 
     The new index is written beside the old one and swapped in under `lock`, so that the site
     keeps a working index while Pagefind runs (half a minute at 10,000 briefs)."""
@@ -50,12 +55,39 @@ def index_site(folder: Path, lock: AbstractContextManager | None = None) -> None
             f"the search indexer failed: {reason[-1] if reason else done.returncode}",
             hint="run with search: false in site.yml to build without search",
         )
+    _check_written(building, output or folder)
     target, old = folder / INDEX_DIR, folder / f".{INDEX_DIR}.old-{os.getpid()}-{threading.get_ident()}"
     with lock or nullcontext():
         if target.exists():
             os.replace(target, old)
         os.replace(building, target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _check_written(building: Path, output: Path) -> None:
+    """Pagefind (1.5.2) exits 0, and says nothing, when its writes fail: on a full disk its files
+    are left empty or cut short, and a site swapped in with them has a search that fails. So,
+    before the index goes live: its entry file must parse, and the disk it was written to must
+    not be full (a failed write leaves it so: the files written before it fill the last
+    blocks). Under 1 MiB free counts as full: a build there fails at its next write anyway."""
+    problem = None
+    try:
+        entry = json.loads((building / "pagefind-entry.json").read_text(encoding="utf-8"))
+        if not isinstance(entry, dict) or "languages" not in entry:
+            problem = "its entry file is not Pagefind's"
+    except (OSError, ValueError):
+        problem = "its entry file is missing or cut short"
+    with contextlib.suppress(OSError):
+        disk = os.statvfs(building)
+        if disk.f_bavail * disk.f_frsize < FULL_DISK_BYTES:
+            problem = f"the disk is full (under {FULL_DISK_BYTES >> 20} MiB free)"
+    if problem is not None:
+        shutil.rmtree(building, ignore_errors=True)
+        raise BriefError(
+            f"the search index was not written whole: {problem}",
+            path=output,
+            hint="free some space on that disk, or set search: false in site.yml",
+        )
 
 
 class BackgroundIndexer:

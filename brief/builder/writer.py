@@ -3,13 +3,17 @@
 - **staged**: the whole site is written into a fresh folder beside the output, swapped in at
   the end. A file whose bytes equal the last build's is hard-linked from it, so its mtime is
   kept and deploy tools that compare times see it unchanged.
-- **in place**: the few files that changed are held in memory until every page rendered, then
-  each is replaced atomically (write beside, rename over) and stale files are deleted.
+- **in place**: the few files that changed are held in memory until every page rendered; then
+  each new file is written beside the one it replaces, and only once all are written (a full
+  disk fails here, and changes nothing) are they renamed over them and stale files deleted.
 
 Either way a reader sees the old file or the new one, never half of one, and a build that fails
-before `commit` changes nothing. `on_change` is called once, under the lock, before the first
-file changes (in place) or the new folder is swapped in (staged): the search index then lags
-the pages until Pagefind runs again (builder.cache.mark_search_lag).
+before the renames changes nothing; one killed during them leaves a mix that the next build
+repairs (the build cache lists the files: BuildCache.forget_pages).
+
+`on_change` is called once, under the lock, before the first file changes (in place) or the
+new folder is swapped in (staged): the search index then lags the pages until Pagefind runs
+again (builder.cache.mark_search_lag).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
+from brief.builder.cache import write_file
 from brief.builder.output import mark_output
 
 
@@ -31,11 +36,15 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return False
 
 
-def _replace(target: Path, data: bytes) -> None:
-    """Write `data` to `target` atomically."""
+def _write_beside(target: Path, data: bytes) -> Path:
+    """`data` in a new file beside `target` (builder.output.remove_leftovers knows its name)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    temporary.write_bytes(data)
+    write_file(temporary, data)
+    return temporary
+
+
+def _put_in_place(temporary: Path, target: Path) -> None:
     os.replace(temporary, target)
 
 
@@ -71,7 +80,7 @@ class Writer:
                 return
             except OSError:
                 pass
-        target.write_bytes(data)
+        write_file(target, data)
         self.written += 1
 
     def _staged_path(self, rel_path: str) -> Path:
@@ -125,17 +134,25 @@ class Writer:
                 self._removal.start()
             return
         mark_output(self.output)
-        with lock or nullcontext():
+        written: list[tuple[Path, Path]] = []  # (new file, the one it replaces)
+        try:
             for rel_path, data in self._pending.items():
                 target = self.output / rel_path
                 if _same_bytes(target, data):
                     self.unchanged += 1  # same bytes: keep the file and its mtime
-                    continue
-                self._changing()
-                _replace(target, data)
-                self.written += 1
-            for rel_path in sorted(self._stale):
-                self._delete(rel_path)
+                else:
+                    written.append((_write_beside(target, data), target))
+            with lock or nullcontext():
+                while written:
+                    self._changing()
+                    _put_in_place(*written[0])
+                    written.pop(0)
+                    self.written += 1
+                for rel_path in sorted(self._stale):
+                    self._delete(rel_path)
+        finally:
+            for temporary, _ in written:  # not put in place: the build failed
+                temporary.unlink(missing_ok=True)
         self._pending.clear()
 
     def _changing(self) -> None:
