@@ -35,7 +35,7 @@ OWN_STORY = """{% extends "theme:story.html" %}{% block main %}{{ super() }}
 
 OWN_ENTITY = """{% extends "theme:entity.html" %}{% block main %}{{ super() }}
 <p class="own">{{ term.name }} ({{ term.count }}): {{ term.aliases|join(", ") }};
-{% for item in term.items[:3] %}{{ item.brief.date }} {{ item.brief.source.name }}; {% endfor %}</p>
+{% for brief in term.briefs[:3] %}{{ brief.date }} {{ brief.source.name }}; {% endfor %}</p>
 {% endblock %}"""
 
 
