@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from brief.builder.run import build
+from brief.builder.search import pagefind_available
 from brief.cli import main
 from brief.errors import BriefError
 from brief.ingest.fetch import fetch, is_public
@@ -342,3 +343,56 @@ def test_a_killed_build_leaves_no_workers_and_the_next_build_cleans_up(tmp_path)
     assert main(["build", "--site", str(site)]) == 0
     assert not list(site.glob(".public.building-*")) and not list(site.glob(".public.old-*"))
     assert (site / "public" / "index.html").is_file()
+
+
+def _running_with(text: str) -> bool:
+    """Whether a process's command line holds `text`."""
+    for process in Path("/proc").iterdir():
+        if process.name.isdigit():
+            try:
+                if text.encode() in (process / "cmdline").read_bytes():
+                    return True
+            except OSError:
+                continue
+    return False
+
+
+@pytest.mark.skipif(not pagefind_available(), reason="pagefind is not installed (the test extra)")
+def test_pagefind_folders_of_a_killed_build_go_and_those_of_a_live_process_stay(tmp_path):
+    """kill -9 while Pagefind indexes the output in place: the next build removes the folder
+    it was writing. Another live process's (brief serve's indexer, a build in another terminal)
+    is left alone: removing every leftover-looking folder took one from under a running Pagefind."""
+    import signal
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from synthetic import generate
+
+    site = generate(tmp_path / "site", 300)
+    config = site / "site.yml"
+    config.write_text(config.read_text().replace("search: false", "search: true"))
+    assert main(["build", "--site", str(site)]) == 0
+    target = sorted((site / "content").rglob("*.md"))[5]
+    target.write_text(target.read_text() + "\nA paragraph about quillwort.\n")
+    live = site / "public" / f".pagefind.building-{os.getppid()}-1"  # pytest's parent runs
+    live.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "brief", "build", "--site", str(site)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    indexing: list[Path] = []
+    while time.monotonic() < deadline and process.poll() is None and not indexing:
+        indexing = list((site / "public").glob(f".pagefind.building-{process.pid}-*"))
+        time.sleep(0.005)
+    assert process.poll() is None and indexing, "the build ended before Pagefind could be caught"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    # Pagefind itself outlives the build (it is not a worker) and ends its run: wait for it.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and _running_with(indexing[0].name):
+        time.sleep(0.05)
+    assert indexing[0].exists()
+    assert main(["build", "--site", str(site)]) == 0
+    assert not indexing[0].exists() and live.is_dir()
+    assert (site / "public" / "pagefind" / "pagefind-entry.json").is_file()

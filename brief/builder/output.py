@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 from brief.builder.cache import CACHE_DIR, UNSAVED, write_file
+from brief.builder.search import INDEX_DIR
 from brief.config import CONFIG_NAME, SiteConfig
 from brief.errors import BriefError
 from brief.sitefiles import OUTPUT_MARKER
@@ -73,6 +74,12 @@ def remove_leftovers(config: SiteConfig) -> None:
     for kind in ("building", "old"):
         for folder in output.parent.glob(f".{output.name}.{kind}-*"):
             if _dead(folder.name.rsplit("-", 1)[1]):
+                shutil.rmtree(folder, ignore_errors=True)
+        # Pagefind's (search.index_site: pid, then thread): of a process that is gone only, as
+        # brief serve's indexer may be writing one in this process now.
+        for folder in output.glob(f".{INDEX_DIR}.{kind}-*-*"):
+            pid = folder.name.rsplit("-", 2)[1]
+            if pid != str(os.getpid()) and _dead(pid):
                 shutil.rmtree(folder, ignore_errors=True)
     cache = config.root / CACHE_DIR
     if not cache.is_dir():

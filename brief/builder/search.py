@@ -36,8 +36,6 @@ def index_site(folder: Path, lock: AbstractContextManager | None = None, output:
     The new index is written beside the old one and swapped in under `lock`, so that the site
     keeps a working index while Pagefind runs (half a minute at 10,000 briefs)."""
     building = folder / f".{INDEX_DIR}.building-{os.getpid()}-{threading.get_ident()}"
-    for leftover in folder.glob(f".{INDEX_DIR}.*"):  # from a run that was interrupted
-        shutil.rmtree(leftover, ignore_errors=True)
     if importlib.util.find_spec("pagefind") is not None:
         command = [sys.executable, "-m", "pagefind"]
     else:
