@@ -26,3 +26,13 @@ def test_random_sequences_of_every_kind_of_edit_match_a_clean_build(tmp_path, se
 @pytest.mark.parametrize("seed", [5, 14])  # each undid a save made while a build read its inputs
 def test_random_sequences_with_files_saved_during_builds_match_a_clean_build(tmp_path, seed):
     assert run_seed(seed, tmp_path, races=True) is None
+
+
+def test_builds_killed_at_random_moments_are_repaired_by_the_next_build(tmp_path):
+    """One of tests/fuzz_kills.py's sequences: brief build, and brief serve with an edit, killed
+    (SIGKILL, workers included) at random moments, each next build compared with a clean one.
+    The kills land where timing puts them, so this keeps the tool working more than it replays
+    a case: the cases it found have tests of their own."""
+    from tests.fuzz_kills import run_seed as run_killed_seed
+
+    assert run_killed_seed(2, tmp_path) is None
