@@ -56,7 +56,7 @@ def index_site(folder: Path, lock: AbstractContextManager | None = None, output:
     _check_written(building, output or folder)
     target, old = folder / INDEX_DIR, folder / f".{INDEX_DIR}.old-{os.getpid()}-{threading.get_ident()}"
     with lock or nullcontext():
-        if target.exists():
+        with contextlib.suppress(FileNotFoundError):  # none yet, or another process's swap took it
             os.replace(target, old)
         os.replace(building, target)
     shutil.rmtree(old, ignore_errors=True)
