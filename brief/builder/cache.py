@@ -29,14 +29,14 @@ from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from brief import __version__
 from brief.errors import OS_HINTS, BriefError
 from brief.model import Brief
 
 CACHE_DIR = ".brief-cache"
-FORMAT = 12  # bump when what is stored changes shape or meaning (12: named entries): older ignored
+FORMAT = 11  # bump when what is stored changes shape or meaning (11: briefs seen by reads): older ignored
 RACY_NS = 2_000_000_000  # FAT and some network file systems keep mtimes to 2 s
 SHARDS = 64  # files each for briefs, bodies and texts
 UNSAVED = "unsaved-pages"  # output files being replaced in place, until the manifest is saved
@@ -46,21 +46,6 @@ SEARCH_LAGS = "search-lags"  # the output's search index is older than its pages
 
 def _shard(name: str) -> int:
     return zlib.crc32(name.encode("utf-8")) % SHARDS
-
-
-class FileEntry(NamedTuple):
-    """What a build saw of an input file: its stat (see _signature) and the SHA-256 of its bytes
-    (None: unknown, look again)."""
-
-    signature: tuple[int, ...]
-    digest: str | None
-
-
-class StoredBrief(NamedTuple):
-    """A parsed brief, kept under the SHA-256 of the file it was parsed from."""
-
-    digest: str
-    brief: Brief
 
 
 @dataclass
@@ -74,7 +59,9 @@ class Manifest:
     counts: str = ""  # "N pages (B briefs, T tags, E entities)"
     static: list[str] = field(default_factory=list)
     texts_trusted: bool = False  # the stored texts and bodies describe the output (builder.splice)
-    files: dict[str, FileEntry] = field(default_factory=dict)  # by path
+    files: dict[str, tuple[tuple[int, ...], str | None]] = field(
+        default_factory=dict
+    )  # path → (stat, sha256)
     checked_ns: int = 0
 
 
@@ -157,9 +144,9 @@ class BuildCache:
         self.key = key  # what every entry depends on: brief's version, the site's time zone
         self.manifest = Manifest()
         self._unsaved: list[str] = []  # output files being replaced when a build stopped
-        self._briefs: dict[str, StoredBrief] | None = None  # by path from the site root
+        self._briefs: dict[str, tuple[str, Brief]] | None = None  # rel path → (sha256, brief)
         self._memo: dict[str, Any] | None = None
-        self._files: dict[str, FileEntry] = {}
+        self._files: dict[str, tuple[tuple[int, ...], str | None]] = {}  # path → (stat, sha256)
         self._checked_ns = 0
         self.hashed = 0  # files file_digests could not trust by their stat
         self._shards_read: dict[tuple[str, int], dict[str, Any]] = {}  # (kind, shard) → entries
@@ -196,7 +183,7 @@ class BuildCache:
         settled = self.manifest.checked_ns - RACY_NS
         self._checked_ns = time.time_ns()
         digests: dict[str, str | None] = {}
-        files: dict[str, FileEntry] = {}
+        files: dict[str, tuple[tuple[int, ...], str | None]] = {}
         todo: list[tuple[str, tuple[int, ...]]] = []
         for path in paths:
             try:
@@ -206,16 +193,15 @@ class BuildCache:
                 continue
             signature = _signature(st)
             entry = known.get(path)
-            settled_before = max(st.st_mtime_ns, st.st_ctime_ns) < settled
-            if entry is not None and entry.signature == signature and settled_before:
-                files[path], digests[path] = entry, entry.digest
+            if entry is not None and entry[0] == signature and max(st.st_mtime_ns, st.st_ctime_ns) < settled:
+                files[path], digests[path] = entry, entry[1]
             else:
                 todo.append((path, signature))
                 digests[path] = None  # keeps the order of `paths`
         self.hashed = len(todo)
         hashed = (hash_many or _hash_each)([path for path, _ in todo])
         for (path, signature), digest in zip(todo, hashed, strict=True):
-            files[path], digests[path] = FileEntry(signature, digest), digest
+            files[path], digests[path] = (signature, digest), digest
         self._files = files
         return digests
 
@@ -227,7 +213,8 @@ class BuildCache:
             st = os.stat(path)
         except OSError:
             return
-        self._files[path] = self.manifest.files[path] = FileEntry(_signature(st), digest)
+        entry = (_signature(st), digest)
+        self._files[path] = self.manifest.files[path] = entry
 
     def file_read(self, path: str, digest: str) -> None:
         """The build parsed `path` as `digest`, not as file_digests hashed it: an editor saved
@@ -236,7 +223,7 @@ class BuildCache:
         next build hashes the file again: it changed after this build's clock, see RACY_NS.)"""
         entry = self._files.get(path)
         if entry is not None:
-            self._files[path] = entry._replace(digest=digest)
+            self._files[path] = (entry[0], digest)
         self.read_again.append(path)
 
     def changed_since_hashed(self, paths: Iterable[str]) -> list[str]:
@@ -249,8 +236,8 @@ class BuildCache:
                 signature: tuple[int, ...] | None = _signature(os.stat(path))
             except OSError:
                 signature = None
-            if entry is not None and entry.signature != signature:
-                self._files[path] = entry._replace(digest=None)
+            if entry is not None and entry[0] != signature:
+                self._files[path] = (entry[0], None)
                 changed.append(path)
         return changed
 
@@ -265,7 +252,7 @@ class BuildCache:
             entry = known.get(path)
             if entry is None:
                 return None  # a file added (and, the counts being equal, another one removed)
-            if entry.digest != digest:
+            if entry[1] != digest:
                 changed.append(path)
         return changed
 
@@ -297,7 +284,7 @@ class BuildCache:
             self._memo = self._read("memo.pickle").get("memo", {})
 
     @property
-    def briefs(self) -> dict[str, StoredBrief]:
+    def briefs(self) -> dict[str, tuple[str, Brief]]:
         self._load_briefs()
         assert self._briefs is not None
         return self._briefs
@@ -407,11 +394,11 @@ class BuildCache:
 
     def get(self, rel_path: str, digest: str | None) -> Brief | None:
         entry = self.briefs.get(rel_path)
-        return entry.brief if entry is not None and digest is not None and entry.digest == digest else None
+        return entry[1] if entry is not None and digest is not None and entry[0] == digest else None
 
     def put(self, rel_path: str, digest: str | None, brief: Brief) -> None:
         if digest is not None:
-            self.briefs[rel_path] = StoredBrief(digest, brief)
+            self.briefs[rel_path] = (digest, brief)
 
     def save(
         self,

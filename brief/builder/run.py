@@ -459,9 +459,9 @@ def _edited_briefs(cache: BuildCache, digests: dict[str, str | None], root: Path
     before = {}
     for path in changed:
         stored = cache.briefs.get(relative(path, root))
-        if stored is None or stored.digest != cache.manifest.files[path].digest:
+        if stored is None or stored[0] != cache.manifest.files[path][1]:
             return None  # not a brief, or not the one the last build read
-        before[relative(path, root)] = stored.brief
+        before[relative(path, root)] = stored[1]
     return before
 
 
@@ -476,9 +476,9 @@ def _briefs_seen(
     for path in brief_paths:
         rel = relative(path, root)
         stored = cache.briefs.get(rel)
-        seen[rel] = (digests.get(path), stored.brief.meta_hash if stored is not None else "")
+        seen[rel] = (digests.get(path), stored[1].meta_hash if stored is not None else "")
         entry = output.get(path)
-        shown[rel] = entry.digest if entry is not None else None
+        shown[rel] = entry[1] if entry is not None else None
     return seen, shown
 
 
