@@ -9,7 +9,7 @@ import traceback
 from pathlib import Path
 
 from brief import __version__
-from brief.errors import OS_HINTS, BriefError, BuildErrors
+from brief.errors import BriefError, BuildErrors, os_problem
 from brief.progress import Progress
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -192,13 +192,6 @@ def _shown(path: Path | str, site: Path) -> str:
         return text
 
 
-def _os_problem(error: OSError) -> BriefError:
-    """An OSError as one line: the file, what is wrong, what to do."""
-    what = (error.strerror or str(error)).lower()
-    path = error.filename if isinstance(error.filename, (str, Path)) else None
-    return BriefError(what, path=path, hint=OS_HINTS.get(error.errno or 0, "run with -v for details"))
-
-
 def _error(error: BriefError, site: Path) -> None:
     if error.path is not None:
         error.path = _shown(error.path, site)
@@ -372,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # the machine, not the site: a full disk, a folder it may not write
         if args.verbose:
             traceback.print_exc()
-        _error(_os_problem(exc), getattr(args, "site", Path(".")))
+        _error(os_problem(exc), getattr(args, "site", Path(".")))
         return EXIT_FAILED
     except Exception as exc:
         if args.verbose:

@@ -70,3 +70,11 @@ class BuildErrors(Exception):
     def __init__(self, errors: list[BriefError]) -> None:
         self.errors = errors
         super().__init__("\n".join(str(e) for e in errors))
+
+
+def os_problem(error: OSError) -> BriefError:
+    """An OSError (a full disk, a folder it may not write) as a BriefError: the file, the
+    system's words, what to do."""
+    what = (error.strerror or str(error)).lower()
+    path = error.filename if isinstance(error.filename, (str, Path)) else None
+    return BriefError(what, path=path, hint=OS_HINTS.get(error.errno or 0, "run with -v for details"))

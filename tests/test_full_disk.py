@@ -18,7 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from brief.builder.run import Builder, BuildOptions
 from brief.builder.search import pagefind_available
+from brief.serve.events import Broadcaster
+from brief.serve.run import Rebuilder
 from tests.conftest import REPO
 from tests.test_build_behaviour import snapshot
 from tests.test_incremental import clean_build_of
@@ -132,3 +135,32 @@ def test_a_search_index_cut_short_by_a_full_disk_fails_the_build_and_is_made_aga
     assert brief_build(root).returncode == 0
     got, want, broken = pages_and_index(root, tmp_path)
     assert got == want and not broken
+
+
+@pytest.mark.parametrize("room", [0, 16_384])  # none: the cache's list fails; a little: a page
+def test_brief_serve_on_a_full_disk_says_one_line_and_builds_once_there_is_room(small_disk, tmp_path, room):
+    """A text edit in brief serve when the disk is full: one line on the terminal, the same
+    on the page (the error overlay), the output as it was; the next edit builds."""
+    root = small_disk / "site"
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copy(REPO / "site.yml", root / "site.yml")
+    said: list[str] = []
+    events = Broadcaster()
+    builder = Builder(root, BuildOptions(index_search=False), keep_model=True)
+    rebuilder = Rebuilder(builder, events, lambda line, error=False: said.append(line))
+    assert rebuilder.run()
+    before = snapshot(root / "public")
+    target = next((root / "content" / "briefs").rglob("tromso-rescue-exercise.md"))
+    target.write_text(target.read_text() + "\nA paragraph about quillwort.\n")
+    junk = fill(small_disk, room)
+    assert not rebuilder.run({target})
+    assert len(said) == 2 and "no space left on device (free some space on that disk)" in said[-1].lower(), (
+        said
+    )
+    assert events.error is not None and "no space left on device" in events.error["message"].lower()
+    assert events.error["file"].startswith(str(root)), events.error  # the file it could not write
+    assert snapshot(root / "public") == before
+    junk.unlink()
+    assert rebuilder.run({target})
+    got, want, _ = pages_and_index(root, tmp_path)
+    assert got == want

@@ -16,7 +16,7 @@ from brief.builder.cache import search_lag
 from brief.builder.run import Builder, BuildOptions
 from brief.builder.search import INDEX_DIR, BackgroundIndexer
 from brief.config import load_config
-from brief.errors import BriefError, BuildErrors
+from brief.errors import BriefError, BuildErrors, os_problem
 from brief.progress import Progress
 from brief.serve.events import Broadcaster
 from brief.serve.server import PreviewServer
@@ -49,7 +49,8 @@ class Rebuilder:
         started = time.perf_counter()
         try:
             result = self.builder.build(changed)
-        except (BriefError, BuildErrors) as error:
+        except (BriefError, BuildErrors, OSError) as caught:
+            error = os_problem(caught) if isinstance(caught, OSError) else caught
             payload = _error_payload(error)
             line = (
                 f"error: {error}" if not isinstance(error, BuildErrors) else "error: " + str(error.errors[0])
