@@ -134,25 +134,26 @@ class Writer:
                 self._removal.start()
             return
         mark_output(self.output)
-        written: list[tuple[Path, Path]] = []  # (new file, the one it replaces)
+        beside: list[tuple[Path, Path]] = []  # (new file, the one it replaces)
+        put = 0  # how many of them are in place
         try:
             for rel_path, data in self._pending.items():
                 target = self.output / rel_path
                 if _same_bytes(target, data):
                     self.unchanged += 1  # same bytes: keep the file and its mtime
                 else:
-                    written.append((_write_beside(target, data), target))
+                    beside.append((_write_beside(target, data), target))
             with lock or nullcontext():
-                while written:
+                for temporary, target in beside:
                     self._changing()
-                    _put_in_place(*written[0])
-                    written.pop(0)
-                    self.written += 1
+                    _put_in_place(temporary, target)
+                    put += 1
                 for rel_path in sorted(self._stale):
                     self._delete(rel_path)
         finally:
-            for temporary, _ in written:  # not put in place: the build failed
+            for temporary, _ in beside[put:]:  # not put in place: the build failed
                 temporary.unlink(missing_ok=True)
+            self.written += put
         self._pending.clear()
 
     def _changing(self) -> None:
