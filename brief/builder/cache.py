@@ -106,6 +106,15 @@ def write_file(path: Path, data: bytes) -> None:
         raise OSError(error.errno, error.strerror, str(path)) from None
 
 
+def replace_file(path: Path, data: bytes) -> None:
+    """`data` into `path` atomically: written beside it (named with this process's id, for
+    builder.output.remove_leftovers), then renamed over it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+    write_file(temporary, data)
+    os.replace(temporary, path)
+
+
 def file_digest(path: str | Path) -> str | None:
     try:
         with open(path, "rb") as handle:
@@ -387,10 +396,7 @@ class BuildCache:
             self._write_bytes(name, pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))
 
     def _write_bytes(self, name: str, data: bytes) -> None:
-        (self.folder / name).parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.folder / f"{name}.tmp-{os.getpid()}"
-        write_file(temporary, data)
-        os.replace(temporary, self.folder / name)
+        replace_file(self.folder / name, data)
 
     def get(self, rel_path: str, digest: str | None) -> Brief | None:
         entry = self.briefs.get(rel_path)
@@ -520,11 +526,7 @@ def mark_search_lag(root: Path) -> None:
     date: without this mark, a build or brief serve stopped before Pagefind ran again (half a
     minute at 10,000 briefs) left the index out of date for good. A new token each time: see
     clear_search_lag."""
-    folder = root / CACHE_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    temporary = folder / f"{SEARCH_LAGS}.tmp-{os.getpid()}"
-    write_file(temporary, os.urandom(8).hex().encode("ascii"))
-    os.replace(temporary, folder / SEARCH_LAGS)
+    replace_file(root / CACHE_DIR / SEARCH_LAGS, os.urandom(8).hex().encode("ascii"))
 
 
 def clear_search_lag(root: Path, token: str | None, lock: AbstractContextManager | None = None) -> None:
