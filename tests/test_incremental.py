@@ -299,6 +299,57 @@ def test_deleting_the_output_forces_a_build(example_copy):
     assert (example_copy / "public" / "index.html").is_file()
 
 
+@pytest.mark.parametrize(
+    "deleted",
+    [
+        "briefs/2025/08/harwick-ban-lifted/index.html",
+        "tags/index.html",
+        "feed.xml",
+        "static/style.css",
+        "tags",
+    ],
+)
+def test_an_output_file_deleted_by_hand_is_written_again_by_the_next_build(example_copy, tmp_path, deleted):
+    """The output is what the cache vouches for: a page, a static file or a folder of pages
+    removed by hand (`rm -r public/tags`) is not "up to date", or a deploy would remove it
+    from the live site too. Only what is missing is written again."""
+    age_everything(example_copy)
+    build(example_copy, workers=1)
+    expected = snapshot(example_copy / "public")
+    assert deleted in expected or any(path.startswith(f"{deleted}/") for path in expected)
+    target = example_copy / "public" / deleted
+    shutil.rmtree(target) if target.is_dir() else target.unlink()
+    result = build(example_copy, workers=1)
+    assert not result.up_to_date, result.summary()
+    assert snapshot(example_copy / "public") == expected
+    missing = len([p for p in expected if p == deleted or p.startswith(f"{deleted}/")])
+    assert result.written == missing
+    assert build(example_copy, workers=1).up_to_date
+    # Nor is an edit to a brief's text spliced into the files as they are.
+    brief = next((example_copy / "content" / "briefs").rglob("tromso-rescue-exercise.md"))
+    brief.write_text(brief.read_text() + "\nA spliced paragraph.\n")
+    assert build(example_copy, workers=1).text_edits == 1  # the splice, when nothing is missing
+    shutil.rmtree(target) if target.is_dir() else target.unlink()
+    brief.write_text(brief.read_text() + "\nAnother paragraph.\n")
+    result = build(example_copy, workers=1)
+    assert result.text_edits == 0, result.summary()
+    assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
+
+
+@pytest.mark.skipif(
+    not pagefind_available(), reason="pagefind is not installed (pip install 'brief[search]')"
+)
+def test_a_search_index_deleted_by_hand_is_made_again_by_the_next_build(example_copy):
+    age_everything(example_copy)
+    build(example_copy, workers=1)
+    entry = example_copy / "public" / "pagefind" / "pagefind-entry.json"
+    assert entry.is_file()
+    shutil.rmtree(entry.parent)
+    result = build(example_copy, workers=1)
+    assert result.up_to_date and result.search_indexed, result.summary()
+    assert entry.is_file()
+
+
 EDITS = [
     "edit_body",
     "edit_title",

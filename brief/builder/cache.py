@@ -42,6 +42,7 @@ SHARDS = 64  # files each for briefs, bodies and texts
 UNSAVED = "unsaved-pages"  # output files being replaced in place, until the manifest is saved
 STALE_READS = "stale-reads"  # output files replaced since the reads were saved (brief serve)
 SEARCH_LAGS = "search-lags"  # the output's search index is older than its pages: a token per mark
+OUTPUTS = "outputs.marshal"  # the files the last build that planned the site wrote, pages and static
 
 
 def _shard(name: str) -> int:
@@ -388,6 +389,23 @@ class BuildCache:
             for (name, named), (html, keys) in reads.fragments.items()
         }
         self._write_bytes("fragments.marshal", marshal.dumps((self.key, token, fragments)))
+
+    def save_outputs(self, paths: list[str]) -> None:
+        """The files the output holds (by path in it), pages and static files: the plan of the
+        build that saves this. Text edits (a splice, brief serve) replace files, never add or
+        remove one, so they leave this as it is."""
+        self._write_bytes(OUTPUTS, marshal.dumps((self.key, paths)))
+
+    def outputs_present(self, output: Path) -> bool:
+        """Whether every file of save_outputs is still in `output`: one deleted by hand (`rm -r
+        public/tags`) is not up to date, or a deploy would delete it from the live site too.
+        0.05 s at 10,000 briefs (22,000 files); none saved: False, and the build finds out."""
+        try:
+            key, paths = marshal.loads((self.folder / OUTPUTS).read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            return False
+        out = str(output)  # plain strings: a Path per file takes three times as long
+        return key == self.key and all(os.path.isfile(f"{out}/{path}") for path in paths)
 
     def _write(self, name: str, stored: dict[str, Any]) -> None:
         if self._queued is not None:

@@ -157,11 +157,15 @@ class Builder:
     def _catch_up_search(self, result: BuildResult, started: float) -> None:
         """Run Pagefind over the output when its index is older than its pages: they were
         replaced without it (in place, a splice, brief serve), or an earlier build or brief
-        serve stopped before it ran (mark_search_lag). The one place a build indexes the
+        serve stopped before it ran (mark_search_lag), or it is missing. The one place a build indexes the
         output folder; a build that renders the whole site indexes it before the swap."""
         config = result.config
+        if not config.search or not self.options.index_search:
+            return
         token = search_lag(config.root)
-        if token is None or not config.search or not self.options.index_search or not pagefind_available():
+        if token is None and (config.output_dir / INDEX_DIR).is_dir():
+            return  # (a folder deleted by hand is made again)
+        if not pagefind_available():
             return
         self.progress.step("indexing for search")
         try:
@@ -201,7 +205,7 @@ class Builder:
             not options.clean
             and not (self.keep_model and warm is None)
             and manifest.fingerprint == fingerprint
-            and (config.output_dir / "sitemap.xml").is_file()
+            and cache.outputs_present(config.output_dir)
         ):
             if cache.hashed:  # files touched just before the last build: their stat is trusted from now on
                 cache.save_manifest(reads_saved=False)
@@ -377,6 +381,7 @@ class Builder:
         )
         progress.step("saving the build cache")
         try:
+            cache.save_outputs([page.path for page in plan] + manifest.static)
             # Only briefs' text changed, and the pages rendered again read what the saved reads
             # say: save what brief serve saves. Not when a brief edited before the last build
             # is still newer than the reads: its keys would be checked, and its pages rendered,

@@ -73,6 +73,8 @@ def splice_text_edits(
         if brief.meta_hash != record.meta_hash or brief.slug not in bodies:
             return None
         edits.append((brief, record))
+    if not cache.outputs_present(config.output_dir):
+        return None  # a file deleted by hand: the full build writes it again
 
     markdown = make_markdown(config.unsafe_html)
     files: dict[str, str] = {}
