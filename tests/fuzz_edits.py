@@ -223,6 +223,10 @@ def run_seed(
                 else:
                     if not stays:
                         builder = None
+                    if rng.random() < 0.15:  # `rm` in the output folder: the next build writes it again
+                        outputs = sorted(p for p in (root / "public").rglob("*") if p.is_file())
+                        rng.choice(outputs).unlink()
+                        history[-1] += "(an output file deleted)"
                     if races and rng.random() < 0.3:
                         target, old, new = second_save(root, rng, step, changed)
                         history[-1] += "(saved during build)"
