@@ -9,6 +9,7 @@ process ends, however it ends: a killed brief never leaves a stale lock behind.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import sys
@@ -68,8 +69,12 @@ def site_lock(root: Path, wait: bool = True) -> Iterator[None]:
                     ) from None
                 print(f"waiting for {holder} to finish with this site…", file=sys.stderr, flush=True)
                 fcntl.flock(fd, fcntl.LOCK_EX)
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+            # Who holds the lock is for the message of one that waits (_holder); on a full disk
+            # the work goes on, to fail where it writes, naming that file, or to need no room
+            # at all (a deploy).
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
             _held[lock_file] = 1
             try:
                 yield

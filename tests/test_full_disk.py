@@ -1,7 +1,9 @@
-"""Builds on a real full disk: a tmpfs of a few MB holds the site, and a file fills what is left.
+"""Builds and ingest on a real full disk: a tmpfs of a few MB holds the site, and a file fills
+what is left.
 
 A full disk must fail a build with one line naming the file, leave the output as it was, and
-the next build, once there is room, must give what a clean build gives. Mounting needs root
+the next build, once there is room, must give what a clean build gives. Ingest must write no
+half brief. Mounting needs root
 (CI runs as root); elsewhere these tests skip."""
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import contextlib
 import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -164,3 +167,37 @@ def test_brief_serve_on_a_full_disk_says_one_line_and_builds_once_there_is_room(
     assert rebuilder.run({target})
     got, want, _ = pages_and_index(root, tmp_path)
     assert got == want
+
+
+def test_ingest_on_a_full_disk_fails_in_one_line_naming_the_brief_and_writes_no_half_of_it(small_disk):
+    root = small_disk / "site"
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copy(REPO / "site.yml", root / "site.yml")
+    before = snapshot(root / "content")
+    article = REPO / "tests" / "data" / "wire-ap.txt"
+    ingest = [
+        sys.executable,
+        "-m",
+        "brief",
+        "ingest",
+        "--site",
+        str(root),
+        "--backend",
+        "rules",
+        str(article),
+    ]
+    junk = fill(small_disk, 0)
+    failed = subprocess.run(ingest, capture_output=True, text=True)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    errors = [line for line in failed.stderr.splitlines() if line.startswith("error")]
+    assert len(errors) == 1 and "Traceback" not in failed.stderr, failed.stderr
+    assert re.fullmatch(
+        r"error: \S*content/briefs/\d{4}/\d\d/[^/]+\.md: no space left on device \(free some space on that disk\)",
+        errors[0],
+    ), errors
+    assert snapshot(root / "content") == before  # nothing half-written, nothing left beside
+    junk.unlink()
+    done = subprocess.run(ingest, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    written = set(snapshot(root / "content")) - set(before)
+    assert len(written) == 1 and next(iter(written)).endswith(".md")

@@ -33,6 +33,7 @@ from typing import Any
 
 from brief import __version__
 from brief.errors import OS_HINTS, BriefError
+from brief.files import replace_file, write_file
 from brief.model import Brief
 
 CACHE_DIR = ".brief-cache"
@@ -95,25 +96,6 @@ class TextRecord:
     meta_hash: str
     shown: tuple[tuple[str, str], ...]  # (output path, form) for each file carrying the body
     spliceable: bool  # no page read the text in a form a splice cannot follow, and no story uses it
-
-
-def write_file(path: Path, data: bytes) -> None:
-    """`data` into a new file at `path`; nothing there if it fails (a full disk), and the error
-    names the file (a failed write() has no file name)."""
-    try:
-        path.write_bytes(data)
-    except OSError as error:
-        path.unlink(missing_ok=True)
-        raise OSError(error.errno, error.strerror, str(path)) from None
-
-
-def replace_file(path: Path, data: bytes) -> None:
-    """`data` into `path` atomically: written beside it (named with this process's id, for
-    builder.output.remove_leftovers), then renamed over it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-    write_file(temporary, data)
-    os.replace(temporary, path)
 
 
 def file_digest(path: str | Path) -> str | None:

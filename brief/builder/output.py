@@ -7,10 +7,11 @@ import os
 import shutil
 from pathlib import Path
 
-from brief.builder.cache import CACHE_DIR, UNSAVED, write_file
+from brief.builder.cache import CACHE_DIR, UNSAVED
 from brief.builder.search import INDEX_DIR
 from brief.config import CONFIG_NAME, SiteConfig
 from brief.errors import BriefError
+from brief.files import write_file
 from brief.sitefiles import OUTPUT_MARKER
 from brief.yamlfile import line_of
 
@@ -91,7 +92,7 @@ def remove_leftovers(config: SiteConfig) -> None:
         replacing = []
     for rel_path in dict.fromkeys(replacing):
         target = output / rel_path
-        temporaries.extend(target.parent.glob(f".{glob.escape(target.name)}.tmp-*"))  # Writer's
+        temporaries.extend(target.parent.glob(f".{glob.escape(target.name)}.tmp-*"))  # files.beside
     for temporary in temporaries:
         if _dead(temporary.name.rsplit("-", 1)[1]):
             temporary.unlink(missing_ok=True)

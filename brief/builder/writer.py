@@ -25,8 +25,8 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
-from brief.builder.cache import write_file
 from brief.builder.output import mark_output
+from brief.files import write_beside, write_file
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:
@@ -34,14 +34,6 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return path.stat().st_size == len(data) and path.read_bytes() == data
     except OSError:
         return False
-
-
-def _write_beside(target: Path, data: bytes) -> Path:
-    """`data` in a new file beside `target` (builder.output.remove_leftovers knows its name)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    write_file(temporary, data)
-    return temporary
 
 
 def _put_in_place(temporary: Path, target: Path) -> None:
@@ -142,7 +134,7 @@ class Writer:
                 if _same_bytes(target, data):
                     self.unchanged += 1  # same bytes: keep the file and its mtime
                 else:
-                    beside.append((_write_beside(target, data), target))
+                    beside.append((write_beside(target, data), target))
             with lock or nullcontext():
                 for temporary, target in beside:
                     self._changing()

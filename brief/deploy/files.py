@@ -9,6 +9,7 @@ from pathlib import Path
 
 from brief.deploy.plan import DEFAULT_MAX_DELETES, Plan, diff, local_files, md5
 from brief.errors import BriefError
+from brief.files import beside, replace_file
 from brief.sitefiles import OUTPUT_MARKER
 
 # The files the last deploy put at the target, one path a line: a deploy deletes only these,
@@ -59,7 +60,7 @@ def deploy_dir(
     for rel in plan.uploads:
         target = destination / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+        temporary = beside(target)
         shutil.copyfile(files[rel], temporary)
         os.replace(temporary, target)
     for rel in plan.deletes:
@@ -71,9 +72,7 @@ def deploy_dir(
             parent.rmdir()
             parent = parent.parent
     deployed = sorted(set(files) | set(plan.skipped_deletes))
-    temporary = destination / f".{DEPLOY_MANIFEST}.tmp-{os.getpid()}"
-    temporary.write_text("".join(f"{rel}\n" for rel in deployed), encoding="utf-8")
-    os.replace(temporary, destination / DEPLOY_MANIFEST)
+    replace_file(destination / DEPLOY_MANIFEST, "".join(f"{rel}\n" for rel in deployed))
     return plan
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from dataclasses import dataclass
 from datetime import tzinfo
@@ -15,6 +14,7 @@ from brief.clocks import on_clock
 from brief.content.frontmatter import split_front_matter
 from brief.content.load import brief_files
 from brief.errors import BriefError
+from brief.files import replace_file
 from brief.ingest.model import Annotated
 from brief.ingest.similar import SimilarIndex, sketch
 from brief.slugs import slugify
@@ -100,16 +100,6 @@ def is_pristine(text: str) -> bool:
     return bool(match and match.group(1) and match.group(1) == content_hash(text))
 
 
-def atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
 @dataclass
 class Prepared:
     """An annotated article with what saving it needs that any process can work out: the
@@ -185,12 +175,12 @@ class BriefStore:
             target = same.path
             if is_pristine(target.read_text(encoding="utf-8")):
                 if not dry_run:
-                    atomic_write(target, text)
+                    replace_file(target, text)
                 self._index(Known(target, raw_hash, article.url), target.stem)
                 return "updated", target
             incoming = target.with_name(target.stem + ".incoming.md")
             if not dry_run:
-                atomic_write(incoming, text)
+                replace_file(incoming, text)
             return "incoming", incoming
         local = on_clock(article.published, self.zone)
         folder = self.briefs_dir / f"{local.year:04d}" / f"{local.month:02d}"
@@ -211,6 +201,6 @@ class BriefStore:
         else:
             self.similar.add(slug, body_sketch)
         if not dry_run:
-            atomic_write(path, text)
+            replace_file(path, text)
         self._index(Known(path, raw_hash, article.url), slug)
         return outcome, path

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from pathlib import Path
 
 from brief.config import load_config
 from brief.errors import BriefError
+from brief.files import replace_file
 from brief.slugs import slugify
 
 _HERE = Path(__file__).resolve().parent
@@ -33,13 +33,6 @@ Run `brief new "A headline"` to start another, then `brief build` to render the 
 """
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
-
-
 def init_site(folder: Path) -> Path:
     folder = folder.resolve()
     if folder.exists() and any(folder.iterdir()):
@@ -47,15 +40,15 @@ def init_site(folder: Path) -> Path:
             "folder is not empty", path=folder, hint="choose a new folder name, or empty this one"
         )
     now = datetime.now().astimezone().replace(microsecond=0)
-    _atomic_write(folder / "site.yml", (_HERE / "site.yml").read_text(encoding="utf-8"))
-    _atomic_write(
+    replace_file(folder / "site.yml", (_HERE / "site.yml").read_text(encoding="utf-8"))
+    replace_file(
         folder / "content" / "briefs" / "welcome.md",
         SAMPLE_BRIEF.format(date=now.isoformat(), author='"Your Name"'),
     )
     for keep in ("content/raw", "templates"):
         (folder / keep).mkdir(parents=True, exist_ok=True)
         (folder / keep / ".gitkeep").touch()
-    _atomic_write(folder / ".gitignore", "public/\n.brief-cache/\n")
+    replace_file(folder / ".gitignore", "public/\n.brief-cache/\n")
     return folder
 
 
@@ -71,7 +64,7 @@ def new_brief(root: Path, title: str) -> Path:
             "a brief with this slug exists already", path=path, hint="choose another title or edit that file"
         )
     quoted = title.replace("\\", "\\\\").replace('"', '\\"')
-    _atomic_write(
+    replace_file(
         path,
         f"""---
 title: "{quoted}"
