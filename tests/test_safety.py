@@ -345,6 +345,63 @@ def test_a_killed_build_leaves_no_workers_and_the_next_build_cleans_up(tmp_path)
     assert (site / "public" / "index.html").is_file()
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+def test_a_program_a_build_waits_for_dies_with_the_build():
+    """A program started through dying_with_parent (Pagefind) ends when its parent is killed."""
+    import signal
+
+    parent = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import subprocess, time\n"
+            "from brief.processes import dying_with_parent\n"
+            "subprocess.Popen(dying_with_parent(['sleep', '30']))\n"
+            "time.sleep(60)\n",
+        ],
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        children: list[int] = []
+        while time.monotonic() < deadline and not children:  # started, and become `sleep`
+            children = [pid for pid in _children_of(parent.pid) if _command_name(pid) == "sleep"]
+            time.sleep(0.02)
+        assert children, "the program did not start"
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and _alive(children[0]):
+            time.sleep(0.02)
+        survived = _alive(children[0])
+        if survived:  # leave no process behind, even when the test fails
+            os.kill(children[0], signal.SIGKILL)
+        assert not survived, "the program outlived its parent"
+    finally:
+        parent.kill()
+        parent.wait()
+
+
+def _command_name(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
+def _children_of(pid: int) -> list[int]:
+    children = []
+    for process in Path("/proc").iterdir():
+        if process.name.isdigit():
+            try:
+                fields = (process / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                children.append(int(process.name))
+    return children
+
+
 def _running_with(text: str) -> bool:
     """Whether a process's command line holds `text`."""
     for process in Path("/proc").iterdir():
@@ -359,9 +416,10 @@ def _running_with(text: str) -> bool:
 
 @pytest.mark.skipif(not pagefind_available(), reason="pagefind is not installed (the test extra)")
 def test_pagefind_folders_of_a_killed_build_go_and_those_of_a_live_process_stay(tmp_path):
-    """kill -9 while Pagefind indexes the output in place: the next build removes the folder
-    it was writing. Another live process's (brief serve's indexer, a build in another terminal)
-    is left alone: removing every leftover-looking folder took one from under a running Pagefind."""
+    """kill -9 while Pagefind indexes the output in place: Pagefind dies with the build, and the
+    next build removes the folder it was writing. Another live process's (brief serve's indexer,
+    a build in another terminal) is left alone: removing every leftover-looking folder took one
+    from under a running Pagefind."""
     import signal
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -388,10 +446,12 @@ def test_pagefind_folders_of_a_killed_build_go_and_those_of_a_live_process_stay(
     assert process.poll() is None and indexing, "the build ended before Pagefind could be caught"
     process.send_signal(signal.SIGKILL)
     process.wait()
-    # Pagefind itself outlives the build (it is not a worker) and ends its run: wait for it.
-    deadline = time.monotonic() + 60
+    # Pagefind dies with the build, as its workers do (it finished its run into a folder the
+    # next build removes, half a minute at 10,000 briefs).
+    deadline = time.monotonic() + 10
     while time.monotonic() < deadline and _running_with(indexing[0].name):
         time.sleep(0.05)
+    assert not _running_with(indexing[0].name), "Pagefind outlived its build"
     assert indexing[0].exists()
     assert main(["build", "--site", str(site)]) == 0
     assert not indexing[0].exists() and live.is_dir()

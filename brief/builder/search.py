@@ -19,6 +19,7 @@ from pathlib import Path
 
 from brief.builder.cache import clear_search_lag, search_lag
 from brief.errors import BriefError
+from brief.processes import dying_with_parent
 
 INDEX_DIR = "pagefind"
 # Free space below which the disk Pagefind wrote to counts as full (see _check_written).
@@ -41,7 +42,7 @@ def index_site(folder: Path, lock: AbstractContextManager | None = None, output:
     else:
         command = [shutil.which("pagefind") or "pagefind"]
     done = subprocess.run(
-        [*command, "--site", str(folder), "--output-path", str(building)],
+        dying_with_parent([*command, "--site", str(folder), "--output-path", str(building)]),
         capture_output=True,
         text=True,
         check=False,
