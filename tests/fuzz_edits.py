@@ -224,8 +224,16 @@ def run_seed(
                     if not stays:
                         builder = None
                     if rng.random() < 0.15:  # `rm` in the output folder: the next build writes it again
-                        outputs = sorted(p for p in (root / "public").rglob("*") if p.is_file())
-                        rng.choice(outputs).unlink()
+                        # A page, a static file, or the whole search index (one of Pagefind's
+                        # own files is not something a user removes, and a build does not look).
+                        out = root / "public"
+                        outputs = sorted(
+                            p for p in out.rglob("*") if p.is_file() and "pagefind" not in p.parts
+                        )
+                        if (out / "pagefind").is_dir() and rng.random() < 0.2:
+                            shutil.rmtree(out / "pagefind")
+                        else:
+                            rng.choice(outputs).unlink()
                         history[-1] += "(an output file deleted)"
                     if races and rng.random() < 0.3:
                         target, old, new = second_save(root, rng, step, changed)
