@@ -166,6 +166,34 @@ def test_tag_and_entity_slug_collisions(site):
     assert len(result.site.entities["organizations"]) == 1
 
 
+def test_names_too_long_for_a_file_name_get_slugs_that_fit(site):
+    """A tag that is a whole sentence, or entities a scrape ran together, named a folder over
+    the file system's 255 bytes: the whole build failed. Their slugs are cut, and a hash of the
+    name keeps two such names that start alike apart; short names keep their slugs."""
+    sentence = ("Protesters gathered outside the ministry on Thursday evening " * 5).strip()
+    cyrillic = ("Министерство иностранных дел Российской Федерации " * 4).strip()  # 2 bytes a letter
+    site.brief(
+        "a.md",
+        brief_text(
+            "A",
+            "2025-01-01",
+            tags=[sentence, sentence + "again", "Short tag"],
+            entities={"organizations": [cyrillic]},
+        ),
+    )
+    result = site.build()
+    tags = result.site.tags
+    long_slugs = [tags.find(sentence).slug, tags.find(sentence + "again").slug]
+    org = result.site.entities["organizations"].find(cyrillic)
+    assert len(set(long_slugs)) == 2 and tags.find("Short tag").slug == "short-tag"
+    for slug in [*long_slugs, org.slug]:
+        assert len(slug.encode("utf-8")) <= 200 and not slug.endswith("-")
+    assert (site.out / org.url.strip("/") / "index.html").is_file()
+    assert long_slugs[0].startswith("protesters-gathered-outside-the-ministry-on-thursday-evening-")
+    for tag in (sentence, sentence + "again"):
+        assert (site.out / tags.find(tag).url.strip("/") / "index.html").is_file()
+
+
 def test_site_template_extends_theme_version_of_itself(site):
     site.brief("a.md", brief_text("Overridden", body="Body text."))
     (site.root / "templates").mkdir()

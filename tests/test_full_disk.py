@@ -113,6 +113,7 @@ def test_a_build_on_a_full_disk_fails_in_one_line_and_leaves_the_output_as_it_wa
     errors = [line for line in failed.stderr.splitlines() if line.startswith("error")]
     assert len(errors) == 1 and "no space left on device" in errors[0].lower(), failed.stderr
     assert "free some space on that disk" in errors[0] and "Traceback" not in failed.stderr
+    assert ".public.building-" not in errors[0]  # a file of the output, not of its staging folder
     assert snapshot(root / "public") == before
     junk.unlink()
     assert brief_build(root).returncode == 0

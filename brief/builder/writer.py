@@ -56,23 +56,29 @@ class Writer:
             output.parent.mkdir(parents=True, exist_ok=True)
             if self.staging.exists():
                 shutil.rmtree(self.staging)
-            self.staging.mkdir()
-            mark_output(self.staging)
+            try:  # an error names the output folder, which the user knows, not its staging folder
+                self.staging.mkdir()
+                mark_output(self.staging)
+            except OSError as error:
+                raise OSError(error.errno, error.strerror, str(output)) from None
 
     def write(self, rel_path: str, data: bytes) -> None:
         if not self.staged:
             self._pending[rel_path] = data
             return
-        target = self._staged_path(rel_path)
         previous = self.output / rel_path
-        if _same_bytes(previous, data):
-            try:
-                os.link(previous, target)
-                self.unchanged += 1
-                return
-            except OSError:
-                pass
-        write_file(target, data)
+        try:  # an error names the file in the output folder, not in its staging folder
+            target = self._staged_path(rel_path)
+            if _same_bytes(previous, data):
+                try:
+                    os.link(previous, target)
+                    self.unchanged += 1
+                    return
+                except OSError:
+                    pass
+            write_file(target, data)
+        except OSError as error:
+            raise OSError(error.errno, error.strerror, str(previous)) from None
         self.written += 1
 
     def _staged_path(self, rel_path: str) -> Path:
