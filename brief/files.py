@@ -4,6 +4,7 @@ way every stage writes (the build's pages and cache, ingest's briefs, a new site
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 
@@ -44,3 +45,18 @@ def replace_file(path: Path, data: bytes | str) -> None:
     except OSError:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def copy_file(source: Path, path: Path) -> None:
+    """`source`'s bytes into `path` atomically, as replace_file, streamed (a deploy's large files).
+    An error names `source` when it cannot be opened, else `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = beside(path)
+    with open(source, "rb") as reading:
+        try:
+            with open(temporary, "wb") as writing:
+                shutil.copyfileobj(reading, writing)
+            os.replace(temporary, path)
+        except OSError as error:
+            temporary.unlink(missing_ok=True)
+            raise OSError(error.errno, error.strerror, str(path)) from None

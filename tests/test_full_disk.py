@@ -27,6 +27,7 @@ from brief.serve.events import Broadcaster
 from brief.serve.run import Rebuilder
 from tests.conftest import REPO
 from tests.test_build_behaviour import snapshot
+from tests.test_deploy import add_target, published
 from tests.test_incremental import clean_build_of
 
 
@@ -202,3 +203,26 @@ def test_ingest_on_a_full_disk_fails_in_one_line_naming_the_brief_and_writes_no_
     assert done.returncode == 0, done.stderr
     written = set(snapshot(root / "content")) - set(before)
     assert len(written) == 1 and next(iter(written)).endswith(".md")
+
+
+def test_a_folder_deploy_to_a_full_disk_fails_in_one_line_and_leaves_nothing_beside(small_disk, example_copy):
+    """`brief deploy` to a folder on a full disk: one line naming the file it could not write
+    there, no temporary file left in the destination, and the next deploy, with room, whole."""
+    destination = small_disk / "www"
+    add_target(example_copy, f"  - {{name: local, kind: dir, path: '{destination}'}}\n")
+    deploy = [sys.executable, "-m", "brief", "deploy", "--site", str(example_copy)]
+    assert brief_build(example_copy).returncode == 0
+    junk = fill(small_disk, 0)
+    failed = subprocess.run(deploy, capture_output=True, text=True)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    errors = [line for line in failed.stderr.splitlines() if line.startswith("error")]
+    assert len(errors) == 1 and "Traceback" not in failed.stderr, failed.stderr
+    assert re.fullmatch(
+        rf"error: {re.escape(str(destination))}/\S+: no space left on device \(free some space on that disk\)",
+        errors[0],
+    ), errors
+    assert not [p for p in destination.rglob("*") if ".tmp-" in p.name]
+    junk.unlink()
+    done = subprocess.run(deploy, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert published(destination) == published(example_copy / "public")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
 from brief.deploy.plan import DEFAULT_MAX_DELETES, Plan, diff, local_files, md5
 from brief.errors import BriefError
-from brief.files import beside, replace_file
+from brief.files import copy_file, replace_file
 from brief.sitefiles import OUTPUT_MARKER
 
 # The files the last deploy put at the target, one path a line: a deploy deletes only these,
@@ -58,11 +57,7 @@ def deploy_dir(
         return plan
     destination.mkdir(parents=True, exist_ok=True)
     for rel in plan.uploads:
-        target = destination / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = beside(target)
-        shutil.copyfile(files[rel], temporary)
-        os.replace(temporary, target)
+        copy_file(files[rel], destination / rel)
     for rel in plan.deletes:
         target = destination / rel
         target.unlink(missing_ok=True)
