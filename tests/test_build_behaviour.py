@@ -258,7 +258,7 @@ def test_cli_init_new_build(tmp_path, capsys):
     finally:
         os.chdir(old)
     out = capsys.readouterr().out
-    assert out.startswith("built ") and "1 briefs" in out
+    assert out.startswith("built ") and "(1 brief, " in out
     assert main(["build", "--site", str(folder), "--drafts", "-q"]) == 0
     assert capsys.readouterr().out == ""
     assert "Ships collide off Gdańsk" in (folder / "public/index.html").read_text()

@@ -88,16 +88,22 @@ class BuildResult:
 
     def summary(self) -> str:
         if self.text_edits:
-            briefs = f"{self.text_edits} brief{'s' if self.text_edits != 1 else ''}"
             return (
-                f"updated the text of {briefs} in {self.written} file{'s' if self.written != 1 else ''}"
+                f"updated the text of {_count(self.text_edits, 'brief')} in {_count(self.written, 'file')}"
                 f" ({self.counts}) in {self.seconds:.2f} s"
             )
         if self.up_to_date:
             search = "; the search index, out of date, was made again" if self.search_indexed else ""
             unchanged = f"nothing changed since the last build{search}"
             return f"up to date: {self.counts}, {unchanged} ({self.seconds:.2f} s)"
-        return f"built {self.counts} in {self.seconds:.2f} s"
+        written = f"{_count(self.written, 'file')} written"
+        if self.unchanged:
+            written += f", {self.unchanged} as they were"
+        return f"built {self.counts} in {self.seconds:.2f} s: {written}"
+
+
+def _count(number: int, singular: str, plural: str = "") -> str:
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
 
 
 def build(
@@ -377,7 +383,8 @@ class Builder:
         manifest.fingerprint, manifest.extra, manifest.output = fingerprint, extra, str(output)
         manifest.build_key, manifest.static = build_key, sorted(static)
         manifest.counts = (
-            f"{len(plan)} pages ({len(site.pages)} briefs, {len(site.tags.terms)} tags, {entities} entities)"
+            f"{_count(len(plan), 'page')} ({_count(len(site.pages), 'brief')},"
+            f" {_count(len(site.tags.terms), 'tag')}, {_count(entities, 'entity', 'entities')})"
         )
         progress.step("saving the build cache")
         try:
