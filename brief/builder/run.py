@@ -74,12 +74,12 @@ class BuildOptions:
 @dataclass(repr=False)
 class BuildResult:
     config: SiteConfig
-    site: Site | None  # None when nothing was rendered from a model
-    plan: list[Page]
     seconds: float
-    written: int
-    unchanged: int
     counts: str  # "N pages (B briefs, T tags, E entities)"
+    site: Site | None = None  # None when nothing was rendered from a model
+    plan: list[Page] = field(default_factory=list)
+    written: int = 0  # files whose bytes changed
+    unchanged: int = 0  # files rendered again with the same bytes
     warnings: list[str] = field(default_factory=list)
     ingest: IngestReport | None = None
     text_edits: int = 0  # briefs whose new text was spliced into the last build's files
@@ -197,7 +197,8 @@ class Builder:
             if written is not None:
                 seconds = time.perf_counter() - started
                 counts = warm.cache.manifest.counts
-                return BuildResult(config, warm.site, warm.plan, seconds, written, 0, counts), warm
+                result = BuildResult(config, seconds, counts, warm.site, warm.plan, written=written)
+                return result, warm
         progress.step("checking inputs")
         cache = BuildCache.load(config.root, config.timezone)
         if options.clean:
@@ -218,9 +219,7 @@ class Builder:
                 if warm is not None:
                     warm.cache = cache  # the one that saved the manifest on disk now
             seconds = time.perf_counter() - started
-            result = BuildResult(
-                config, None, [], seconds, 0, 0, manifest.counts, ingest=report, up_to_date=True
-            )
+            result = BuildResult(config, seconds, manifest.counts, ingest=report, up_to_date=True)
             return result, warm
         if not options.clean and not self.keep_model and manifest.extra == extra:
             from brief.builder.splice import splice_text_edits
@@ -232,9 +231,10 @@ class Builder:
                 cache.save_manifest(reads_saved=False)
                 progress.done()
                 seconds = time.perf_counter() - started
-                return BuildResult(
-                    config, None, [], seconds, written, 0, manifest.counts, ingest=report, text_edits=edited
-                ), None
+                result = BuildResult(
+                    config, seconds, manifest.counts, written=written, ingest=report, text_edits=edited
+                )
+                return result, None
         from brief.builder.parallel import collector_for_building
 
         with collector_for_building():
@@ -423,14 +423,14 @@ class Builder:
         progress.done()
         result = BuildResult(
             config,
+            time.perf_counter() - started,
+            manifest.counts,
             site,
             plan,
-            time.perf_counter() - started,
-            writer.written,
-            writer.unchanged,
-            manifest.counts,
-            site.warnings,
-            report,
+            written=writer.written,
+            unchanged=writer.unchanged,
+            warnings=site.warnings,
+            ingest=report,
         )
         warm = WarmBuild(config, cache, dict(digests), extra, site, plan, renderer, resolver, records)
         return result, warm
