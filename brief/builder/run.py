@@ -85,6 +85,9 @@ class BuildResult:
     text_edits: int = 0  # briefs whose new text was spliced into the last build's files
     up_to_date: bool = False  # the output was already up to date: nothing rendered
     search_indexed: bool = False  # Pagefind ran over the output folder (Builder._catch_up_search)
+    # The output's search index is older than its pages, or missing, after this build: brief
+    # serve builds without it (index_search=False) and indexes in the background.
+    search_lags: bool = False
 
     def summary(self) -> str:
         if self.text_edits:
@@ -158,27 +161,25 @@ class Builder:
                 warm = None
             result, self.warm = self._build(config, started, warm, changed)
             self._catch_up_search(result, started)
+            result.search_lags = _search_lags(result.config)
         return result
 
     def _catch_up_search(self, result: BuildResult, started: float) -> None:
-        """Run Pagefind over the output when its index is older than its pages: they were
-        replaced without it (in place, a splice, brief serve), or an earlier build or brief
-        serve stopped before it ran (mark_search_lag), or it is missing. The one place a build indexes the
+        """Run Pagefind over the output when its index is older than its pages (they were
+        replaced without it: in place, a splice, brief serve; or an earlier build or brief serve
+        stopped before it ran: mark_search_lag) or missing. The one place a build indexes the
         output folder; a build that renders the whole site indexes it before the swap."""
         config = result.config
-        if not config.search or not self.options.index_search:
+        if not self.options.index_search or not _search_lags(config) or not pagefind_available():
             return
         token = search_lag(config.root)
-        if token is None and (config.output_dir / INDEX_DIR).is_dir():
-            return  # (a folder deleted by hand is made again)
-        if not pagefind_available():
-            return
         self.progress.step("indexing for search")
         try:
             index_site(config.output_dir, self.swap_lock)
         finally:
             self.progress.done()
-        clear_search_lag(config.root, token, self.swap_lock)
+        if token is not None:
+            clear_search_lag(config.root, token, self.swap_lock)
         result.search_indexed = True
         result.seconds = time.perf_counter() - started
 
@@ -434,6 +435,14 @@ class Builder:
         )
         warm = WarmBuild(config, cache, dict(digests), extra, site, plan, renderer, resolver, records)
         return result, warm
+
+
+def _search_lags(config: SiteConfig) -> bool:
+    """Whether the output's search index is older than its pages (mark_search_lag) or missing
+    (deleted by hand, or never made)."""
+    return config.search and (
+        search_lag(config.root) is not None or not (config.output_dir / INDEX_DIR).is_dir()
+    )
 
 
 def _template_folders(config: SiteConfig) -> tuple[str, ...]:

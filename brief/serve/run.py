@@ -12,9 +12,8 @@ from pathlib import Path
 
 import watchfiles
 
-from brief.builder.cache import search_lag
 from brief.builder.run import Builder, BuildOptions
-from brief.builder.search import INDEX_DIR, BackgroundIndexer
+from brief.builder.search import BackgroundIndexer
 from brief.config import load_config
 from brief.errors import BriefError, BuildErrors, os_problem
 from brief.progress import Progress
@@ -68,7 +67,7 @@ class Rebuilder:
         self.last_error = None
         if result.up_to_date and not was_broken:
             return True
-        if self.indexer is not None and result.config.search and search_lag(result.config.root) is not None:
+        if self.indexer is not None and result.search_lags:
             self.indexer.request()  # pages first; search catches up
         self.say(f"rebuilt in {time.perf_counter() - started:.2f} s: {result.counts}")
         self.events.send("css" if css_only and not was_broken else "reload")
@@ -142,8 +141,7 @@ def serve(
     rebuilder.indexer = BackgroundIndexer(
         root, config.output_dir, swap_lock, lambda error: say(f"error: {error}", error=True)
     )
-    lags = search_lag(root) is not None  # this build's pages, or a brief serve stopped before its index
-    if result.config.search and (lags or not (config.output_dir / INDEX_DIR).is_dir()):
+    if result.search_lags:  # this build's pages, or a brief serve stopped before its index
         rebuilder.indexer.request()
     stop = threading.Event()
 
