@@ -42,9 +42,9 @@ def replace_file(path: Path, data: bytes | str) -> None:
     temporary = write_beside(path, data.encode("utf-8") if isinstance(data, str) else data)
     try:
         os.replace(temporary, path)
-    except OSError:
+    except OSError as error:  # `path` is a folder, say
         temporary.unlink(missing_ok=True)
-        raise
+        raise OSError(error.errno, error.strerror, str(path)) from None
 
 
 def copy_file(source: Path, path: Path) -> None:
