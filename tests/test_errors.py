@@ -184,3 +184,26 @@ def test_error_paths_are_relative_to_the_site(site, capsys):
     site.config("pagination: zero\n")
     code, err = run(site, capsys)
     assert code == 1 and "error: site.yml:1: pagination:" in err and str(site.root) not in err
+
+
+def test_a_write_that_fails_names_the_file_and_leaves_nothing_beside_it(tmp_path):
+    """files.replace_file and copy_file, which every stage writes with: a failure names the file
+    the user knows (not the temporary beside it) and leaves no temporary behind."""
+    import errno
+
+    from brief.files import copy_file, replace_file
+
+    folder = tmp_path / "taken"
+    (folder / "inside").mkdir(parents=True)  # a folder where the file should go
+    source = tmp_path / "source.txt"
+    source.write_text("text")
+    for write in (lambda: replace_file(folder, "text"), lambda: copy_file(source, folder)):
+        with pytest.raises(OSError) as error:
+            write()
+        assert error.value.errno in (errno.EISDIR, errno.ENOTEMPTY, errno.EEXIST)
+        assert error.value.filename == str(folder)
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["source.txt", "taken"]
+    with pytest.raises(OSError) as error:
+        copy_file(tmp_path / "missing.txt", tmp_path / "copy.txt")
+    assert error.value.filename == str(tmp_path / "missing.txt")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["source.txt", "taken"]
