@@ -1,5 +1,5 @@
 """Long random edit sequences against a clean build:
-`python -m tests.fuzz_edits FIRST LAST [--warm-undo] [--serve-stays] [--races]` runs seeds FIRST to LAST and prints the
+`python -m tests.fuzz_edits FIRST LAST [--warm-undo] [--serve-stays] [--races] [--deletions]` runs seeds FIRST to LAST and prints the
 ones whose output differs (a few seconds each; 351 seeds found the stale pages that
 test_a_text_edit_after_one_that_left_the_saved_reads_as_they_were covers). Each sequence mixes test_incremental's edits with those below, builds in a new
 process or in one that keeps its build (brief serve), with one or two workers and pools on or
@@ -166,15 +166,22 @@ def saved_during_build(target: Path, text: str, step: int) -> Iterator[None]:
 
 
 def run_seed(
-    seed: int, scratch: Path, warm_undo: bool = False, serve_stays: bool = False, races: bool = False
+    seed: int,
+    scratch: Path,
+    warm_undo: bool = False,
+    serve_stays: bool = False,
+    races: bool = False,
+    deletions: bool = False,
 ) -> str | None:
     """None when every build of the sequence matched a clean one, else what went wrong. An
     undo is made while brief serve is stopped unless `warm_undo` (an editor's undo while it
     runs). With `serve_stays`, brief serve may keep running while brief build runs in another
     terminal; its next build is told every file changed since its last one (its watcher saw
     them all). With `races`, an editor may save a file while a brief build reads its inputs
-    (the next undo takes that save back)."""
+    (the next undo takes that save back). With `deletions`, a file of the output is deleted
+    by hand at times before a build (its own random stream: a seed's edits stay the same)."""
     rng = random.Random(seed)
+    deleter = random.Random(f"deletions-{seed}") if deletions else None
     root = scratch / f"site-{seed}"
     shutil.copytree(REPO / "content", root / "content")
     shutil.copy(REPO / "site.yml", root / "site.yml")
@@ -223,17 +230,17 @@ def run_seed(
                 else:
                     if not stays:
                         builder = None
-                    if rng.random() < 0.15:  # `rm` in the output folder: the next build writes it again
+                    if deleter is not None and deleter.random() < 0.15:  # `rm` in the output folder
                         # A page, a static file, or the whole search index (one of Pagefind's
                         # own files is not something a user removes, and a build does not look).
                         out = root / "public"
                         outputs = sorted(
                             p for p in out.rglob("*") if p.is_file() and "pagefind" not in p.parts
                         )
-                        if (out / "pagefind").is_dir() and rng.random() < 0.2:
+                        if (out / "pagefind").is_dir() and deleter.random() < 0.2:
                             shutil.rmtree(out / "pagefind")
                         else:
-                            rng.choice(outputs).unlink()
+                            deleter.choice(outputs).unlink()
                         history[-1] += "(an output file deleted)"
                     if races and rng.random() < 0.3:
                         target, old, new = second_save(root, rng, step, changed)
@@ -276,10 +283,11 @@ def main() -> None:
     warm_undo = "--warm-undo" in sys.argv[3:]
     serve_stays = "--serve-stays" in sys.argv[3:]
     races = "--races" in sys.argv[3:]
+    deletions = "--deletions" in sys.argv[3:]
     failures = 0
     for seed in range(first, last + 1):
         with tempfile.TemporaryDirectory() as scratch:
-            problem = run_seed(seed, Path(scratch), warm_undo, serve_stays, races)
+            problem = run_seed(seed, Path(scratch), warm_undo, serve_stays, races, deletions)
         if problem:
             failures += 1
             print(problem, flush=True)

@@ -36,3 +36,9 @@ def test_builds_killed_at_random_moments_are_repaired_by_the_next_build(tmp_path
     from tests.fuzz_kills import run_seed as run_killed_seed
 
     assert run_killed_seed(2, tmp_path) is None
+
+
+def test_random_sequences_with_output_files_deleted_by_hand_match_a_clean_build(tmp_path):
+    """Seed 1's edits, with a page, a static file or the search index deleted from the output
+    before some builds (three times): each is written again, and the output matches."""
+    assert run_seed(1, tmp_path, deletions=True) is None
