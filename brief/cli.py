@@ -52,7 +52,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--drafts", action="store_true", help="include briefs marked draft: true")
     build.add_argument(
-        "--clean", action="store_true", help="ignore the build cache (.brief-cache/) and build everything"
+        "--clean",
+        action="store_true",
+        help="ignore the build cache (.brief-cache/) and build everything; files in the output"
+        " that brief did not write are removed",
     )
     build.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: one per core)")
     build.set_defaults(run=_build)

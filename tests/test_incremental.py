@@ -291,6 +291,47 @@ def test_a_no_change_build_remembers_the_files_it_hashed_again(example_copy, mon
     assert build(example_copy).up_to_date and hashed == []
 
 
+def test_files_put_into_the_output_by_hand_are_kept_by_every_build(example_copy, tmp_path):
+    """A CNAME or a site-verification file put into the output by hand: an update in place left
+    it, and the next build that wrote the whole site anew deleted it. Every build keeps it now,
+    while the page of a brief deleted since goes; `--clean` asks for brief's files only."""
+    age_everything(example_copy)
+    build(example_copy, workers=1)
+    out = example_copy / "public"
+    theirs = {
+        "CNAME": b"news.example.org\n",
+        ".well-known/security.txt": b"Contact: mailto:desk@example.org\n",
+        "briefs/google1234.html": b"google-site-verification: google1234.html\n",
+    }
+    for rel_path, data in theirs.items():
+        (out / rel_path).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel_path).write_bytes(data)
+    target = next((example_copy / "content" / "briefs").rglob("tromso-rescue-exercise.md"))
+    site_yml = example_copy / "site.yml"
+    edits = {
+        "a title (in place)": lambda: target.write_text(
+            target.read_text().replace('title: "', 'title: "New: ', 1)
+        ),
+        "site.yml (the whole site)": lambda: site_yml.write_text(
+            site_yml.read_text() + "\nlanguage: en-GB\n"
+        ),
+        "a brief deleted": lambda: next(
+            (example_copy / "content" / "briefs").rglob("harwick-ban-lifted.md")
+        ).unlink(),
+    }
+    for name, make in edits.items():
+        make()
+        build(example_copy, workers=1)
+        got = snapshot(out)
+        assert {rel_path: got.get(rel_path) for rel_path in theirs} == theirs, name
+        assert {k: v for k, v in got.items() if k not in theirs} == clean_build_of(example_copy, tmp_path), (
+            name
+        )
+    assert not any("harwick-ban-lifted" in rel_path for rel_path in snapshot(out))
+    build(example_copy, workers=1, clean=True)  # brief's files only
+    assert snapshot(out) == clean_build_of(example_copy, tmp_path)
+
+
 def test_deleting_the_output_forces_a_build(example_copy):
     age_everything(example_copy)
     build(example_copy)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -15,7 +16,11 @@ from brief.files import write_file
 from brief.sitefiles import OUTPUT_MARKER
 from brief.yamlfile import line_of
 
-_MARKER_TEXT = b"This folder is written by `brief build`; brief replaces its contents on every build.\n"
+_MARKER_TEXT = (
+    b"This folder is written by `brief build`: every build replaces the files brief wrote in it"
+    b" and keeps any other, but `brief build --clean` removes them.\n"
+)
+_LEFTOVER = re.compile(r"\..+\.tmp-\d+")  # files.beside's name for a file being written
 # The site's own folders: its sources, its cache, its repository.
 _SITE_FOLDERS = ("content", "templates", "static", "themes", ".brief-cache", ".git", CONFIG_NAME)
 
@@ -96,6 +101,24 @@ def remove_leftovers(config: SiteConfig) -> None:
     for temporary in temporaries:
         if _dead(temporary.name.rsplit("-", 1)[1]):
             temporary.unlink(missing_ok=True)
+
+
+def files_of_others(output: Path, ours: set[str]) -> list[str]:
+    """The files in `output` (paths in it) that brief did not write: not in `ours`, not the
+    marker, the search index or what a stopped build left. A CNAME or a site-verification file
+    put there by hand: a build that writes the whole site anew carries them over, as an update
+    in place leaves them, rather than delete them at one build and not at another (`--clean`
+    starts from brief's files only, as Hugo's --cleanDestinationDir)."""
+    found = []
+    for folder, folders, files in os.walk(output):
+        rel_folder = os.path.relpath(folder, output)
+        if rel_folder == ".":  # the search index is brief's, and so are a stopped build's folders
+            folders[:] = [n for n in folders if n != INDEX_DIR and not n.startswith(f".{INDEX_DIR}.")]
+        for name in files:
+            rel_path = name if rel_folder == "." else f"{rel_folder}/{name}".replace(os.sep, "/")
+            if rel_path not in ours and rel_path != OUTPUT_MARKER and not _LEFTOVER.fullmatch(name):
+                found.append(rel_path)
+    return sorted(found)
 
 
 def mark_output(folder: Path) -> None:

@@ -37,7 +37,7 @@ from brief.builder.cache import (
     mark_search_lag,
     search_lag,
 )
-from brief.builder.output import guard_output, remove_leftovers
+from brief.builder.output import files_of_others, guard_output, remove_leftovers
 from brief.builder.search import INDEX_DIR, index_site, pagefind_available
 from brief.builder.writer import Writer
 from brief.config import SiteConfig, load_config
@@ -65,7 +65,7 @@ MIN_FILES_FOR_POOL = 1_000  # files to hash before a pool pays for its start (a 
 @dataclass(frozen=True)
 class BuildOptions:
     drafts: bool = False  # build drafts too
-    clean: bool = False  # forget the cache: render every page
+    clean: bool = False  # forget the cache: render every page, into an output of brief's files only
     workers: int | None = None  # processes; None: every core
     ingest_inbox: bool = True  # ingest new raw articles first, when site.yml's ingest.on_build says so
     index_search: bool = True  # False: the caller refreshes the search index (brief serve, in the background)
@@ -357,6 +357,9 @@ class Builder:
                 index_site(writer.staging, output=output)
             elif config.search:  # keep the last index until the caller makes a new one: stale beats none
                 writer.link_tree(INDEX_DIR)
+            if not in_place and not options.clean and (listed := cache.load_outputs()) is not None:
+                for rel_path in files_of_others(output, listed | {p.path for p in plan} | set(static)):
+                    writer.carry(rel_path)
             writer.commit(self.swap_lock)
             if not in_place and config.search and options.index_search:
                 clear_search_lag(config.root, None)  # the index came with the pages
