@@ -350,6 +350,10 @@ class Builder:
                 )
             for rel_path, source in static.items():
                 writer.copy(rel_path, source)
+            # Before Pagefind: it indexes them as it does in place.
+            if not in_place and not options.clean and (listed := cache.load_outputs()) is not None:
+                for rel_path in files_of_others(output, listed | {p.path for p in plan} | set(static)):
+                    writer.carry(rel_path)
             if in_place:
                 cache.forget_pages(writer.pending)
             elif config.search and options.index_search:
@@ -357,9 +361,6 @@ class Builder:
                 index_site(writer.staging, output=output)
             elif config.search:  # keep the last index until the caller makes a new one: stale beats none
                 writer.link_tree(INDEX_DIR)
-            if not in_place and not options.clean and (listed := cache.load_outputs()) is not None:
-                for rel_path in files_of_others(output, listed | {p.path for p in plan} | set(static)):
-                    writer.carry(rel_path)
             writer.commit(self.swap_lock)
             if not in_place and config.search and options.index_search:
                 clear_search_lag(config.root, None)  # the index came with the pages
