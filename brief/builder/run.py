@@ -88,6 +88,9 @@ class BuildResult:
     # The output's search index is older than its pages, or missing, after this build: brief
     # serve builds without it (index_search=False) and indexes in the background.
     search_lags: bool = False
+    # The input files added, removed or changed since the last build: brief serve swaps the
+    # stylesheets of open pages when they are all it finds, whichever watcher batch ran it.
+    inputs_changed: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         if self.text_edits:
@@ -199,6 +202,7 @@ class Builder:
                 seconds = time.perf_counter() - started
                 counts = warm.cache.manifest.counts
                 result = BuildResult(config, seconds, counts, warm.site, warm.plan, written=written)
+                result.inputs_changed = [str(path) for path in changed]
                 return result, warm
         progress.step("checking inputs")
         cache = BuildCache.load(config.root, config.timezone)
@@ -206,6 +210,11 @@ class Builder:
             cache.clear()
         brief_paths = brief_names(config.briefs_dir)
         digests = cache.file_digests(_input_files(config, brief_paths), self._hash_many)
+        known = cache.manifest.files
+        inputs_changed = [
+            path for path, digest in digests.items() if known.get(path, (None, None))[1] != digest
+        ]
+        inputs_changed += [path for path in known if path not in digests]
         extra = f"{options.drafts}|{config.output_dir}|{theme_dir(config)}"
         fingerprint = inputs_fingerprint(digests, extra)
         manifest = cache.manifest
@@ -221,6 +230,7 @@ class Builder:
                     warm.cache = cache  # the one that saved the manifest on disk now
             seconds = time.perf_counter() - started
             result = BuildResult(config, seconds, manifest.counts, ingest=report, up_to_date=True)
+            result.inputs_changed = inputs_changed
             return result, warm
         if not options.clean and not self.keep_model and manifest.extra == extra:
             from brief.builder.splice import splice_text_edits
@@ -235,11 +245,16 @@ class Builder:
                 result = BuildResult(
                     config, seconds, manifest.counts, written=written, ingest=report, text_edits=edited
                 )
+                result.inputs_changed = inputs_changed
                 return result, None
         from brief.builder.parallel import collector_for_building
 
         with collector_for_building():
-            return self._full(config, cache, digests, brief_paths, fingerprint, extra, started, report)
+            result, warm = self._full(
+                config, cache, digests, brief_paths, fingerprint, extra, started, report
+            )
+        result.inputs_changed = inputs_changed
+        return result, warm
 
     def _hash_many(self, paths: list[str]) -> list[str | None]:
         if len(paths) < MIN_FILES_FOR_POOL:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 import sys
 import threading
 import time
@@ -44,7 +43,7 @@ class Rebuilder:
         self.last_error: str | None = None
         self.indexer: BackgroundIndexer | None = None  # search, refreshed off the request path
 
-    def run(self, changed: set[Path] | None = None, css_only: bool = False) -> bool:
+    def run(self, changed: set[Path] | None = None) -> bool:
         started = time.perf_counter()
         try:
             result = self.builder.build(changed)
@@ -70,18 +69,15 @@ class Rebuilder:
         if self.indexer is not None and result.search_lags:
             self.indexer.request()  # pages first; search catches up
         self.say(f"rebuilt in {time.perf_counter() - started:.2f} s: {result.counts}")
+        # What the build found changed, not the watcher's batch: a batch may hold only the
+        # `mkdir static` of a stylesheet written just after, which the build saw already.
+        changed_inputs = result.inputs_changed
+        css_only = bool(changed_inputs) and all(path.endswith(".css") for path in changed_inputs)
         self.events.send("css" if css_only and not was_broken else "reload")
         return True
 
 
 WATCHED = {"content", "templates", "static", "themes"}
-
-
-def css_only(paths: list[str]) -> bool:
-    """Only stylesheets changed: open pages swap them without a reload. A folder made for them
-    (`mkdir static`) changes nothing itself, and the watcher may report it with the file."""
-    files = [path for path in paths if not os.path.isdir(path)]
-    return bool(files) and all(path.endswith(".css") for path in files)
 
 
 def watched_paths(root: Path) -> list[Path]:
@@ -157,8 +153,7 @@ def serve(
             rust_timeout=500,
             yield_on_timeout=False,
         ):
-            paths = [p for _, p in changes]
-            rebuilder.run({Path(p) for p in paths}, css_only=css_only(paths))
+            rebuilder.run({Path(path) for _, path in changes})
 
     watcher = threading.Thread(target=watch_loop, name="brief-watch", daemon=True)
     watcher.start()
