@@ -61,6 +61,20 @@ def fill(disk: Path, leave: int) -> Path:
     return junk
 
 
+def fails_in_one_line_on_a_full_disk(disk: Path, command: list[str], file: str) -> Path:
+    """Run `command` with `disk` full: exit status 1 and one error line, no traceback, naming a
+    file that matches the regular expression `file`. The file that fills the disk is returned:
+    delete it to make room."""
+    junk = fill(disk, 0)
+    failed = subprocess.run(command, capture_output=True, text=True)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    errors = [line for line in failed.stderr.splitlines() if line.startswith("error")]
+    assert len(errors) == 1 and "Traceback" not in failed.stderr, failed.stderr
+    expected = rf"error: {file}: no space left on device \(free some space on that disk\)"
+    assert re.fullmatch(expected, errors[0]), errors
+    return junk
+
+
 def pages_and_index(root: Path, scratch: Path) -> tuple[dict[str, bytes], dict[str, bytes], list[str]]:
     """The output's pages, a clean build's, and the output's search index files that are broken.
     Pagefind numbers pages in the order it walks the folder, which on tmpfs is the order they
@@ -188,15 +202,7 @@ def test_ingest_on_a_full_disk_fails_in_one_line_naming_the_brief_and_writes_no_
         "rules",
         str(article),
     ]
-    junk = fill(small_disk, 0)
-    failed = subprocess.run(ingest, capture_output=True, text=True)
-    assert failed.returncode == 1, failed.stdout + failed.stderr
-    errors = [line for line in failed.stderr.splitlines() if line.startswith("error")]
-    assert len(errors) == 1 and "Traceback" not in failed.stderr, failed.stderr
-    assert re.fullmatch(
-        r"error: \S*content/briefs/\d{4}/\d\d/[^/]+\.md: no space left on device \(free some space on that disk\)",
-        errors[0],
-    ), errors
+    junk = fails_in_one_line_on_a_full_disk(small_disk, ingest, r"\S*content/briefs/\d{4}/\d\d/[^/]+\.md")
     assert snapshot(root / "content") == before  # nothing half-written, nothing left beside
     junk.unlink()
     done = subprocess.run(ingest, capture_output=True, text=True)
@@ -212,15 +218,7 @@ def test_a_folder_deploy_to_a_full_disk_fails_in_one_line_and_leaves_nothing_bes
     add_target(example_copy, f"  - {{name: local, kind: dir, path: '{destination}'}}\n")
     deploy = [sys.executable, "-m", "brief", "deploy", "--site", str(example_copy)]
     assert brief_build(example_copy).returncode == 0
-    junk = fill(small_disk, 0)
-    failed = subprocess.run(deploy, capture_output=True, text=True)
-    assert failed.returncode == 1, failed.stdout + failed.stderr
-    errors = [line for line in failed.stderr.splitlines() if line.startswith("error")]
-    assert len(errors) == 1 and "Traceback" not in failed.stderr, failed.stderr
-    assert re.fullmatch(
-        rf"error: {re.escape(str(destination))}/\S+: no space left on device \(free some space on that disk\)",
-        errors[0],
-    ), errors
+    junk = fails_in_one_line_on_a_full_disk(small_disk, deploy, rf"{re.escape(str(destination))}/\S+")
     assert not [p for p in destination.rglob("*") if ".tmp-" in p.name]
     junk.unlink()
     done = subprocess.run(deploy, capture_output=True, text=True)
