@@ -96,7 +96,7 @@ class BuildResult:
         if self.text_edits:
             return (
                 f"updated the text of {_count(self.text_edits, 'brief')} in {_count(self.written, 'file')}"
-                f" ({self.counts}) in {self.seconds:.2f} s"
+                f" of {self.counts} in {self.seconds:.2f} s"
             )
         if self.up_to_date:
             search = "; the search index, out of date, was made again" if self.search_indexed else ""
