@@ -46,9 +46,11 @@ def _parser() -> argparse.ArgumentParser:
         "build",
         parents=[common, site],
         help="render the site into its output folder",
-        description="Read content/briefs/, render every page through the theme and swap the "
-        "result into the output folder (public/ unless site.yml says otherwise). A failed build "
-        "leaves the previous output untouched.",
+        description="Read content/briefs/ and render the site through its theme into the output "
+        "folder (public/ unless site.yml says otherwise). Only the pages that read something "
+        "changed since the last build are rendered again (.brief-cache/ records what each page "
+        "read); files you put into the output yourself are kept. A failed build leaves the "
+        "previous output untouched.",
     )
     build.add_argument("--drafts", action="store_true", help="include briefs marked draft: true")
     build.add_argument(
