@@ -1,5 +1,5 @@
 """Long random edit sequences against a clean build:
-`python -m tests.fuzz_edits FIRST LAST [--warm-undo] [--serve-stays] [--races] [--deletions]` runs seeds FIRST to LAST and prints the
+`python -m tests.fuzz_edits FIRST LAST [--warm-undo] [--serve-stays] [--races] [--deletions] [--others]` runs seeds FIRST to LAST and prints the
 ones whose output differs (a few seconds each; 351 seeds found the stale pages that
 test_a_text_edit_after_one_that_left_the_saved_reads_as_they_were covers). Each sequence mixes test_incremental's edits with those below, builds in a new
 process or in one that keeps its build (brief serve), with one or two workers and pools on or
@@ -37,6 +37,10 @@ OWN_ENTITY = """{% extends "theme:entity.html" %}{% block main %}{{ super() }}
 <p class="own">{{ term.name }} ({{ term.count }}): {{ term.aliases|join(", ") }};
 {% for brief in term.briefs[:3] %}{{ brief.date }} {{ brief.source.name }}; {% endfor %}</p>
 {% endblock %}"""
+
+
+# Files a user puts into the output folder by hand (fuzz_edits --others).
+THEIRS = {"CNAME": b"news.example.org\n", ".well-known/security.txt": b"Contact: mailto:desk@example.org\n"}
 
 
 def more_edits(root: Path, rng: random.Random, step: int) -> str:
@@ -172,6 +176,7 @@ def run_seed(
     serve_stays: bool = False,
     races: bool = False,
     deletions: bool = False,
+    others: bool = False,
 ) -> str | None:
     """None when every build of the sequence matched a clean one, else what went wrong. An
     undo is made while brief serve is stopped unless `warm_undo` (an editor's undo while it
@@ -179,7 +184,8 @@ def run_seed(
     terminal; its next build is told every file changed since its last one (its watcher saw
     them all). With `races`, an editor may save a file while a brief build reads its inputs
     (the next undo takes that save back). With `deletions`, a file of the output is deleted
-    by hand at times before a build (its own random stream: a seed's edits stay the same)."""
+    by hand at times before a build (its own random stream: a seed's edits stay the same).
+    With `others`, files put into the output by hand (a CNAME) must stay through every build."""
     rng = random.Random(seed)
     deleter = random.Random(f"deletions-{seed}") if deletions else None
     root = scratch / f"site-{seed}"
@@ -196,6 +202,10 @@ def run_seed(
     history = []
     try:
         build(root, workers=workers)
+        theirs = THEIRS if others else {}
+        for rel_path, data in theirs.items():
+            (root / "public" / rel_path).parent.mkdir(parents=True, exist_ok=True)
+            (root / "public" / rel_path).write_bytes(data)
         for step in range(14):
             before = input_files(root)
             draw = rng.random()
@@ -235,7 +245,11 @@ def run_seed(
                         # own files is not something a user removes, and a build does not look).
                         out = root / "public"
                         outputs = sorted(
-                            p for p in out.rglob("*") if p.is_file() and "pagefind" not in p.parts
+                            p
+                            for p in out.rglob("*")
+                            if p.is_file()
+                            and "pagefind" not in p.parts
+                            and p.relative_to(out).as_posix() not in theirs
                         )
                         if (out / "pagefind").is_dir() and deleter.random() < 0.2:
                             shutil.rmtree(out / "pagefind")
@@ -264,6 +278,8 @@ def run_seed(
                     continue
                 return f"seed {seed}: incremental failed, clean passed: {' '.join(history)}"
             got = snapshot(root / "public")
+            if any(got.pop(rel_path, None) != data for rel_path, data in theirs.items()):
+                return f"seed {seed}: {' '.join(history)}: a file put into the output by hand is gone"
             want = clean_build_of(root, scratch)
             if got != want:
                 differ = sorted(k for k in got.keys() | want.keys() if got.get(k) != want.get(k))
@@ -284,10 +300,11 @@ def main() -> None:
     serve_stays = "--serve-stays" in sys.argv[3:]
     races = "--races" in sys.argv[3:]
     deletions = "--deletions" in sys.argv[3:]
+    others = "--others" in sys.argv[3:]
     failures = 0
     for seed in range(first, last + 1):
         with tempfile.TemporaryDirectory() as scratch:
-            problem = run_seed(seed, Path(scratch), warm_undo, serve_stays, races, deletions)
+            problem = run_seed(seed, Path(scratch), warm_undo, serve_stays, races, deletions, others)
         if problem:
             failures += 1
             print(problem, flush=True)

@@ -42,3 +42,10 @@ def test_random_sequences_with_output_files_deleted_by_hand_match_a_clean_build(
     """Seed 1's edits, with a page, a static file or the search index deleted from the output
     before some builds (three times): each is written again, and the output matches."""
     assert run_seed(1, tmp_path, deletions=True) is None
+
+
+def test_random_sequences_keep_files_put_into_the_output_by_hand(tmp_path):
+    """Seed 2's edits with brief serve staying beside brief build, and a CNAME and
+    .well-known/security.txt put into the output by hand: every build keeps them (at b5259af
+    the site.yml edit's whole-site build deleted them), and the rest matches a clean build."""
+    assert run_seed(2, tmp_path, serve_stays=True, deletions=True, others=True) is None
