@@ -47,5 +47,6 @@ def test_random_sequences_with_output_files_deleted_by_hand_match_a_clean_build(
 def test_random_sequences_keep_files_put_into_the_output_by_hand(tmp_path):
     """Seed 2's edits with brief serve staying beside brief build, and a CNAME and
     .well-known/security.txt put into the output by hand: every build keeps them (at b5259af
-    the site.yml edit's whole-site build deleted them), and the rest matches a clean build."""
+    the whole-site build after an entities.yml edit deleted them), and the rest matches a clean
+    build."""
     assert run_seed(2, tmp_path, serve_stays=True, deletions=True, others=True) is None
