@@ -146,3 +146,21 @@ def test_open_pages_swap_stylesheets_when_stylesheets_are_all_a_rebuild_found_ch
     brief.write_text(brief.read_text() + "\nA new paragraph.\n")
     assert rebuilder.run({static / "style.css"})  # a brief changed too: its pages reload
     assert sent[-1] == "reload"
+
+
+def test_without_pagefind_brief_serve_is_never_asked_to_index(example_copy, monkeypatch):
+    """search: true in site.yml and Pagefind not installed: the build warns once; a text edit in
+    brief serve must not ask its background indexer for an index it cannot make (an error at
+    every edit)."""
+    import brief.builder.run as run_module
+    import brief.builder.site as site_module
+
+    for module in (run_module, site_module):
+        monkeypatch.setattr(module, "pagefind_available", lambda: False)
+    builder = Builder(example_copy, BuildOptions(index_search=False), keep_model=True)
+    first = builder.build()
+    assert not first.config.search and not first.search_lags
+    brief = next((example_copy / "content" / "briefs").rglob("tromso-rescue-exercise.md"))
+    brief.write_text(brief.read_text() + "\nA new paragraph.\n")
+    result = builder.build({brief})
+    assert result.written and not result.search_lags

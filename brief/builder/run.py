@@ -173,7 +173,7 @@ class Builder:
         stopped before it ran: mark_search_lag) or missing. The one place a build indexes the
         output folder; a build that renders the whole site indexes it before the swap."""
         config = result.config
-        if not self.options.index_search or not _search_lags(config) or not pagefind_available():
+        if not self.options.index_search or not _search_lags(config):
             return
         token = search_lag(config.root)
         self.progress.step("indexing for search")
@@ -458,10 +458,9 @@ class Builder:
 
 def _search_lags(config: SiteConfig) -> bool:
     """Whether the output's search index is older than its pages (mark_search_lag) or missing
-    (deleted by hand, or never made)."""
-    return config.search and (
-        search_lag(config.root) is not None or not (config.output_dir / INDEX_DIR).is_dir()
-    )
+    (deleted by hand, or never made), and Pagefind is there to make it."""
+    lags = search_lag(config.root) is not None or not (config.output_dir / INDEX_DIR).is_dir()
+    return config.search and lags and pagefind_available()
 
 
 def _template_folders(config: SiteConfig) -> tuple[str, ...]:
