@@ -20,11 +20,15 @@ def slugify(name: str) -> str:
     decomposed = unicodedata.normalize("NFKD", name)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     slug = _NOT_WORD.sub("-", stripped.casefold()).strip("-")
-    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
     if not slug:
-        slug = "x-" + digest
+        slug = "x-" + _digest(name)
     slug = unicodedata.normalize("NFC", slug)
     if len(slug.encode("utf-8")) > MAX_SLUG_BYTES:
+        digest = _digest(name)
         cut = slug.encode("utf-8")[: MAX_SLUG_BYTES - len(digest) - 1].decode("utf-8", "ignore")
         slug = f"{cut.rsplit('-', 1)[0] if '-' in cut else cut}-{digest}"
     return slug
+
+
+def _digest(name: str) -> str:
+    return hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
