@@ -201,9 +201,10 @@ class Builder:
             if written is not None:
                 seconds = time.perf_counter() - started
                 counts = warm.cache.manifest.counts
-                result = BuildResult(config, seconds, counts, warm.site, warm.plan, written=written)
-                result.inputs_changed = [str(path) for path in changed]
-                return result, warm
+                inputs = [str(path) for path in changed]
+                return BuildResult(
+                    config, seconds, counts, warm.site, warm.plan, written=written, inputs_changed=inputs
+                ), warm
         progress.step("checking inputs")
         cache = BuildCache.load(config.root, config.timezone)
         if options.clean:
@@ -229,8 +230,14 @@ class Builder:
                 if warm is not None:
                     warm.cache = cache  # the one that saved the manifest on disk now
             seconds = time.perf_counter() - started
-            result = BuildResult(config, seconds, manifest.counts, ingest=report, up_to_date=True)
-            result.inputs_changed = inputs_changed
+            result = BuildResult(
+                config,
+                seconds,
+                manifest.counts,
+                ingest=report,
+                up_to_date=True,
+                inputs_changed=inputs_changed,
+            )
             return result, warm
         if not options.clean and not self.keep_model and manifest.extra == extra:
             from brief.builder.splice import splice_text_edits
@@ -243,9 +250,14 @@ class Builder:
                 progress.done()
                 seconds = time.perf_counter() - started
                 result = BuildResult(
-                    config, seconds, manifest.counts, written=written, ingest=report, text_edits=edited
+                    config,
+                    seconds,
+                    manifest.counts,
+                    written=written,
+                    ingest=report,
+                    text_edits=edited,
+                    inputs_changed=inputs_changed,
                 )
-                result.inputs_changed = inputs_changed
                 return result, None
         from brief.builder.parallel import collector_for_building
 
