@@ -332,6 +332,41 @@ def test_files_put_into_the_output_by_hand_are_kept_by_every_build(example_copy,
     assert snapshot(out) == clean_build_of(example_copy, tmp_path)
 
 
+def test_files_put_into_the_output_by_hand_are_kept_when_the_build_cache_was_deleted(example_copy, tmp_path):
+    """Without `.brief-cache/` (deleted to start afresh, or from a version that kept no list of
+    its files) a build cannot tell the files it wrote last time from files put there by hand:
+    it keeps them all, and names those it kept, rather than delete a CNAME."""
+    age_everything(example_copy)
+    build(example_copy, workers=1)
+    out = example_copy / "public"
+    (out / "CNAME").write_bytes(b"news.example.org\n")
+    before = set(snapshot(out))
+    gone = next((example_copy / "content" / "briefs").rglob("harwick-ban-lifted.md"))
+    gone.unlink()  # its page, and a page 2 of its entities, are not in the next build's plan
+    shutil.rmtree(example_copy / ".brief-cache")
+    result = build(example_copy, workers=1)
+    got = snapshot(out)
+    assert got["CNAME"] == b"news.example.org\n"
+
+    def not_brief_s(files: set[str]) -> list[str]:  # the search index is made again over them all
+        return sorted(
+            p for p in files - set(clean_build_of(example_copy, tmp_path)) if not p.startswith("pagefind/")
+        )
+
+    kept = not_brief_s(set(got))
+    assert kept == not_brief_s(before)
+    assert "briefs/2025/08/harwick-ban-lifted/index.html" in kept
+    assert [w for w in result.warnings if f"kept {len(kept)} files" in w and "CNAME" in w and "--clean" in w]
+    # From now on the cache knows brief's files: the next build that writes the whole site
+    # keeps what it kept, and --clean gives brief's files only.
+    (example_copy / "site.yml").write_text((example_copy / "site.yml").read_text() + "\nlanguage: en-GB\n")
+    result = build(example_copy, workers=1)
+    assert not_brief_s(set(snapshot(out))) == kept
+    assert not result.warnings
+    build(example_copy, workers=1, clean=True)
+    assert snapshot(out) == clean_build_of(example_copy, tmp_path)
+
+
 def test_deleting_the_output_forces_a_build(example_copy):
     age_everything(example_copy)
     build(example_copy)

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from brief import __version__
 from brief.builder.cache import (
+    CACHE_DIR,
     BuildCache,
     Reads,
     TextRecord,
@@ -306,7 +307,8 @@ class Builder:
         edited = _edited_briefs(cache, digests, config.root)
         site = load_site(config, options.drafts, progress, cache, digests, brief_paths, options.workers)
         config = site.config  # without search when pagefind is missing
-        for warning in site.warnings:
+        warnings = list(site.warnings)
+        for warning in warnings:
             progress.note(f"warning: {warning}")
         if config.search != load_config(config.root).search:
             hint = "pip install 'brief[search]'"
@@ -378,9 +380,14 @@ class Builder:
             for rel_path, source in static.items():
                 writer.copy(rel_path, source)
             # Before Pagefind: it indexes them as it does in place.
-            if not in_place and not options.clean and (listed := cache.load_outputs()) is not None:
-                for rel_path in files_of_others(output, listed | {p.path for p in plan} | set(static)):
+            if not in_place and not options.clean:
+                listed = cache.load_outputs()
+                others = files_of_others(output, (listed or set()) | {p.path for p in plan} | set(static))
+                for rel_path in others:
                     writer.carry(rel_path)
+                if listed is None and others:  # the cache is gone: these may be brief's, or a CNAME
+                    warnings.append(_kept_warning(config, others))
+                    progress.note(f"warning: {warnings[-1]}")
             if in_place:
                 cache.forget_pages(writer.pending)
             elif config.search and options.index_search:
@@ -461,11 +468,23 @@ class Builder:
             plan,
             written=writer.written,
             unchanged=writer.unchanged,
-            warnings=site.warnings,
+            warnings=warnings,
             ingest=report,
         )
         warm = WarmBuild(config, cache, dict(digests), extra, site, plan, renderer, resolver, records)
         return result, warm
+
+
+def _kept_warning(config: SiteConfig, others: list[str]) -> str:
+    """Said when a build kept files it cannot tell from its own: without the build cache's list
+    of the files the last build wrote (deleted, or kept by an older brief), a page of a brief
+    deleted since looks like a file put there by hand. Keeping both loses nothing."""
+    shown = ", ".join(others[:3]) + (", …" if len(others) > 3 else "")
+    return (
+        f"kept {_count(len(others), 'file')} in {config.output} that this build did not write ({shown}):"
+        f" without {CACHE_DIR}/ brief cannot tell its old pages from files put there by hand"
+        " (`brief build --clean` removes them)"
+    )
 
 
 def _search_lags(config: SiteConfig) -> bool:
