@@ -23,6 +23,7 @@ import pytest
 from brief.builder.cache import BuildCache
 from brief.builder.run import Builder, build
 from brief.errors import BriefError, BuildErrors
+from brief.sitefiles import OUTPUT_MARKER
 from tests.conftest import REPO
 from tests.test_build_behaviour import snapshot
 from tests.test_incremental import apply_edit, clean_build_of, input_files, touch, use_pools_for_small_sites
@@ -242,14 +243,15 @@ def run_seed(
                         builder = None
                     if deleter is not None and deleter.random() < 0.15:  # `rm` in the output folder
                         # A page, a static file, or the whole search index (one of Pagefind's
-                        # own files is not something a user removes, and a build does not look).
+                        # own files is not something a user removes, and a build does not look;
+                        # without its mark, .brief-output, brief refuses the folder: guard_output).
                         out = root / "public"
                         outputs = sorted(
                             p
                             for p in out.rglob("*")
                             if p.is_file()
                             and "pagefind" not in p.parts
-                            and p.relative_to(out).as_posix() not in theirs
+                            and p.relative_to(out).as_posix() not in {*theirs, OUTPUT_MARKER}
                         )
                         if (out / "pagefind").is_dir() and deleter.random() < 0.2:
                             shutil.rmtree(out / "pagefind")

@@ -35,6 +35,18 @@ def age_everything(root: Path, seconds: float = 120) -> None:
             os.utime(path, (past, past))
 
 
+def _as_it_is(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_ino, st.st_mtime_ns
+
+
+def files_as_they_are(output: Path) -> dict[Path, tuple[int, int]]:
+    """Each page's inode and mtime: a file the writer replaces gets another inode (it is
+    written beside, then renamed), a file it keeps has the same (the search index is left out:
+    it is made again whole)."""
+    return {p: _as_it_is(p) for p in output.rglob("*") if p.is_file() and "pagefind" not in p.parts}
+
+
 def touch(path: Path, step: int) -> None:
     """A distinct mtime per edit, old enough not to be 'racy'."""
     moment = time.time() - 60 + step * 0.01
@@ -412,6 +424,49 @@ def test_an_output_file_deleted_by_hand_is_written_again_by_the_next_build(examp
     assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
 
 
+@pytest.mark.parametrize(
+    "edited",
+    ["briefs/2025/08/harwick-ban-lifted/index.html", "tags/index.html", "feed.xml", "static/style.css"],
+)
+@pytest.mark.parametrize("same_size", [False, True], ids=["text added", "same size"])
+def test_an_output_file_edited_by_hand_is_written_again_by_the_next_build(
+    example_copy, tmp_path, edited, same_size
+):
+    """A file of the output changed by hand (a fix made on the built page, a tool that rewrote
+    it) is not "up to date" either: the next build writes brief's page again, as Hugo or MkDocs
+    would, rather than keep a page its inputs do not make, and deploy it. Only that file."""
+    age_everything(example_copy)
+    build(example_copy, workers=1)
+    expected = snapshot(example_copy / "public")
+    target = example_copy / "public" / edited
+
+    def edit_by_hand() -> None:  # a second after the build wrote it: a clock's tick can be coarse
+        data, written = target.read_bytes(), target.stat().st_mtime_ns + 1_000_000_000
+        target.write_bytes(
+            data[:-1] + (b"\n" if data.endswith(b" ") else b" ")
+            if same_size
+            else data + b"<!-- fixed by hand -->\n"
+        )
+        os.utime(target, ns=(written, written))
+
+    edit_by_hand()
+    result = build(example_copy, workers=1)
+    assert not result.up_to_date, result.summary()
+    assert snapshot(example_copy / "public") == expected
+    assert result.written == 1
+    assert build(example_copy, workers=1).up_to_date
+    # A text edit is not spliced into the files as they are, nor into the one edited by hand.
+    brief = next((example_copy / "content" / "briefs").rglob("tromso-rescue-exercise.md"))
+    brief.write_text(brief.read_text() + "\nA spliced paragraph.\n")
+    assert build(example_copy, workers=1).text_edits == 1  # the splice, when nothing was edited
+    edit_by_hand()
+    brief.write_text(brief.read_text() + "\nAnother paragraph.\n")
+    result = build(example_copy, workers=1)
+    assert result.text_edits == 0, result.summary()
+    assert snapshot(example_copy / "public") == clean_build_of(example_copy, tmp_path)
+    assert build(example_copy, workers=1).up_to_date
+
+
 @pytest.mark.skipif(
     not pagefind_available(), reason="pagefind is not installed (pip install 'brief[search]')"
 )
@@ -781,16 +836,15 @@ def test_a_text_edit_in_a_warm_process_rewrites_only_the_pages_showing_the_text(
     builder = Builder(example_copy, keep_model=True)
     first = builder.build()
     out = example_copy / "public"
-    age_everything(out)
     # The search index is rebuilt whole after any change: only the pages are counted.
-    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file() and "pagefind" not in p.parts}
+    before = files_as_they_are(out)
     target = next(p for p in sorted((example_copy / "content" / "briefs").rglob("*.md")))
     assert builder.warm is not None
     page = builder.warm.page_for(target).url.strip("/") + "/index.html"
     target.write_text(target.read_text() + "\nA new closing paragraph.\n")
     second = builder.build({target})
     assert second.site is first.site  # the quick path, not a full build
-    rewritten = {p.relative_to(out).as_posix() for p in before if p.stat().st_mtime_ns != before[p]}
+    rewritten = {p.relative_to(out).as_posix() for p in before if _as_it_is(p) != before[p]}
     assert page in rewritten and "A new closing paragraph." in (out / page).read_text()
     # Besides the brief's page, only feeds, which carry the text.
     others = rewritten - {page}
@@ -807,14 +861,13 @@ def test_a_text_edit_in_a_new_process_rewrites_only_the_pages_showing_the_text(e
     age_everything(example_copy)
     build(example_copy)
     out = example_copy / "public"
-    age_everything(out)
-    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file() and "pagefind" not in p.parts}
+    before = files_as_they_are(out)
     target = next((example_copy / "content" / "briefs").rglob("tromso-rescue-exercise.md"))
     original = target.read_text()
     target.write_text(original + "\nA spliced paragraph with *emphasis* & Marta Lindqvist.\n")
     result = build(example_copy)
     assert result.text_edits == 1 and result.summary().startswith("updated the text of 1 brief in ")
-    rewritten = {p.relative_to(out).as_posix() for p in before if p.stat().st_mtime_ns != before[p]}
+    rewritten = {p.relative_to(out).as_posix() for p in before if _as_it_is(p) != before[p]}
     assert "briefs/2025/05/tromso-rescue-exercise/index.html" in rewritten
     assert all(
         r.endswith((".xml", ".json"))

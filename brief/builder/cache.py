@@ -111,6 +111,18 @@ def _signature(st: os.stat_result) -> tuple[int, ...]:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
+def output_signature(path: str) -> tuple[int, ...] | None:
+    """What an output file's stat says of its bytes: its size and mtime. Not the ctime, which
+    changes when a staged build hard-links an unchanged file into the new folder (builder.writer)
+    and again when the old folder goes; nor the inode, which a copy of the site to another disk
+    changes (with `cp -a` or `mv`) and an edit changes along with the mtime."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns)
+
+
 def _plain(value: Any) -> Any:
     return str(value) if isinstance(value, str) else value
 
@@ -145,6 +157,7 @@ class BuildCache:
         self._queued: dict[str, list[Callable[[], None]]] | None = None  # writes `save` hands out, by kind
         self._saved_as: tuple[int, ...] | None = None  # manifest.pickle's stat when this object saved it
         self.read_again: list[str] = []  # files parsed otherwise than hashed (file_read)
+        self._outputs: dict[str, tuple[int, ...] | None] | None = None  # load_outputs
 
     @property
     def folder(self) -> Path:
@@ -372,27 +385,52 @@ class BuildCache:
         }
         self._write_bytes("fragments.marshal", marshal.dumps((self.key, token, fragments)))
 
-    def save_outputs(self, paths: list[str]) -> None:
-        """The files the output holds (by path in it), pages and static files: the plan of the
-        build that saves this. Text edits (a splice, brief serve) replace files, never add or
-        remove one, so they leave this as it is."""
-        self._write_bytes(OUTPUTS, marshal.dumps((self.key, paths)))
+    def save_outputs(self, output: Path, paths: list[str], replaced: Iterable[str] | None = None) -> None:
+        """The files the output holds (by path in it), pages and static files, the plan of the
+        build that saves this, each with its stat as written (`output_signature`). `replaced`:
+        the build updated the output in place, and only those files changed; the others are as
+        load_outputs found them (the build checked: builder.run._stale_pages). Text edits (a
+        splice, brief serve) replace files, never add or remove one: outputs_replaced."""
+        out, known = str(output), self._outputs if replaced is not None else None
+        if known is None:
+            self._outputs = {path: output_signature(f"{out}/{path}") for path in paths}
+        else:
+            again = set(replaced or ()) | (set(paths) - known.keys())
+            self._outputs = {
+                path: output_signature(f"{out}/{path}") if path in again else known[path] for path in paths
+            }
+        self._write_bytes(OUTPUTS, marshal.dumps((self.key, self._outputs)))
 
-    def load_outputs(self) -> set[str] | None:
-        """The files of save_outputs; None when not known (no build yet, another version)."""
-        try:
-            key, paths = marshal.loads((self.folder / OUTPUTS).read_bytes())
-        except (OSError, EOFError, ValueError, TypeError):
-            return None
-        return set(paths) if key == self.key else None
+    def outputs_replaced(self, output: Path, paths: Iterable[str]) -> None:
+        """`paths`, files of the output, were written again (a text edit): their stat now."""
+        outputs = self.load_outputs()
+        if outputs is not None:
+            outputs.update((path, output_signature(f"{output}/{path}")) for path in paths if path in outputs)
+            self._write_bytes(OUTPUTS, marshal.dumps((self.key, outputs)))
 
-    def outputs_present(self, output: Path) -> bool:
-        """Whether every file of save_outputs is still in `output`: one deleted by hand (`rm -r
-        public/tags`) is not up to date, or a deploy would delete it from the live site too.
-        0.05 s at 10,000 briefs (22,000 files); none saved: False, and the build finds out."""
-        paths = self.load_outputs()
+    def load_outputs(self) -> dict[str, tuple[int, ...] | None] | None:
+        """The files of save_outputs with their stat; None when not known (no build yet, another
+        version)."""
+        if self._outputs is None:
+            try:
+                key, outputs = marshal.loads((self.folder / OUTPUTS).read_bytes())
+            except (OSError, EOFError, ValueError, TypeError):
+                return None
+            if key != self.key or not isinstance(outputs, dict):
+                return None
+            self._outputs = outputs
+        return self._outputs
+
+    def outputs_as_written(self, output: Path) -> bool:
+        """Whether every file of save_outputs is in `output` as the build wrote it. One deleted
+        by hand (`rm -r public/tags`) or changed by hand is not up to date: a deploy would
+        remove it from the live site, or publish what no input says. 0.05 s of stat at 10,000
+        briefs (22,000 files); none saved: False, and the build finds out."""
+        outputs = self.load_outputs()
         out = str(output)  # plain strings: a Path per file takes three times as long
-        return paths is not None and all(os.path.isfile(f"{out}/{path}") for path in paths)
+        return outputs is not None and all(
+            output_signature(f"{out}/{path}") == signature for path, signature in outputs.items()
+        )
 
     def _write(self, name: str, stored: dict[str, Any]) -> None:
         if self._queued is not None:

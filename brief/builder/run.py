@@ -36,6 +36,7 @@ from brief.builder.cache import (
     file_digest,
     inputs_fingerprint,
     mark_search_lag,
+    output_signature,
     search_lag,
 )
 from brief.builder.output import files_of_others, guard_output, remove_leftovers
@@ -224,7 +225,7 @@ class Builder:
             not options.clean
             and not (self.keep_model and warm is None)
             and manifest.fingerprint == fingerprint
-            and cache.outputs_present(config.output_dir)
+            and cache.outputs_as_written(config.output_dir)
         ):
             if cache.hashed:  # files touched just before the last build: their stat is trusted from now on
                 cache.save_manifest(reads_saved=False)
@@ -341,7 +342,7 @@ class Builder:
             numbers = _keys_to_check(log.keys, text_refs, reads.files, unseen)
             progress.step("checking what pages read", len(numbers))
             changed = changed_keys(log, resolver, progress, options.workers, numbers)
-            stale = _stale_pages(plan, reads.pages, changed, output)
+            stale = _stale_pages(plan, reads.pages, changed, output, cache.load_outputs())
         in_place = stale is not plan and len(stale) <= max(MIN_PAGES_FOR_POOL, len(plan) // 4)
         if stale is not plan:  # the keys are numbered as last time: so are the fragments' keys
             renderer.prerendered = cache.load_fragments(reads)
@@ -382,14 +383,15 @@ class Builder:
             # Before Pagefind: it indexes them as it does in place.
             if not in_place and not options.clean:
                 listed = cache.load_outputs()
-                others = files_of_others(output, (listed or set()) | {p.path for p in plan} | set(static))
+                others = files_of_others(output, set(listed or ()) | {p.path for p in plan} | set(static))
                 for rel_path in others:
                     writer.carry(rel_path)
                 if listed is None and others:  # the cache is gone: these may be brief's, or a CNAME
                     warnings.append(_kept_warning(config, others))
                     progress.note(f"warning: {warnings[-1]}")
-            if in_place:
-                cache.forget_pages(writer.pending)
+            replaced = writer.pending if in_place else None
+            if replaced is not None:
+                cache.forget_pages(replaced)
             elif config.search and options.index_search:
                 progress.step("indexing for search")
                 index_site(writer.staging, output=output)
@@ -427,7 +429,7 @@ class Builder:
         )
         progress.step("saving the build cache")
         try:
-            cache.save_outputs([page.path for page in plan] + manifest.static)
+            cache.save_outputs(output, [page.path for page in plan] + manifest.static, replaced)
             # Only briefs' text changed, and the pages rendered again read what the saved reads
             # say: save what brief serve saves. Not when a brief edited before the last build
             # is still newer than the reads: its keys would be checked, and its pages rendered,
@@ -507,16 +509,30 @@ def _build_key(digests: dict[str, str | None], config: SiteConfig, drafts: bool)
 
 
 def _stale_pages(
-    plan: list[Page], records: dict[str, array | None], changed: set[int], output: Path
+    plan: list[Page],
+    records: dict[str, array | None],
+    changed: set[int],
+    output: Path,
+    written: dict[str, tuple[int, ...] | None] | None,
 ) -> list[Page]:
-    """Pages that are new, missing from the output, or read a key whose value changed."""
+    """Pages that are new, read a key whose value changed, or whose file is not as the last
+    build left it (`written`, BuildCache.save_outputs: deleted or changed by hand; when not
+    known, missing)."""
     out = str(output)  # plain strings: this runs for every page of every build
+    if written is None:
+        return [
+            page
+            for page in plan
+            if (record := records.get(page.path)) is None
+            or (changed and not changed.isdisjoint(record))
+            or not os.path.isfile(f"{out}/{page.path}")
+        ]
     return [
         page
         for page in plan
         if (record := records.get(page.path)) is None
         or (changed and not changed.isdisjoint(record))
-        or not os.path.isfile(f"{out}/{page.path}")
+        or output_signature(f"{out}/{page.path}") != written.get(page.path)
     ]
 
 
@@ -784,8 +800,10 @@ class WarmBuild:
             by_ref.setdefault(keys[number][0], []).append(number)
         self.indexed_keys = len(keys)
         cache, manifest = self.cache, self.cache.manifest
-        cache.forget_pages(writer.pending)
+        replaced = writer.pending
+        cache.forget_pages(replaced)
         writer.commit(lock)
+        cache.outputs_replaced(self.config.output_dir, replaced)
         self.digests = digests
         # The new bodies, so that a later `brief build` can splice into these pages.
         bodies = self.renderer.stored_bodies

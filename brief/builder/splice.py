@@ -73,8 +73,8 @@ def splice_text_edits(
         if brief.meta_hash != record.meta_hash or brief.slug not in bodies:
             return None
         edits.append((brief, record))
-    if not cache.outputs_present(config.output_dir):
-        return None  # a file deleted by hand: the full build writes it again
+    if not cache.outputs_as_written(config.output_dir):
+        return None  # a file deleted or changed by hand: the full build writes it again
 
     markdown = make_markdown(config.unsafe_html)
     files: dict[str, str] = {}
@@ -107,5 +107,6 @@ def splice_text_edits(
     for rel_path, text in files.items():
         writer.write(rel_path, text.encode("utf-8"))
     writer.commit(lock)
+    cache.outputs_replaced(config.output_dir, files)
     cache.update_bodies(changed)
     return len(edits), writer.written
