@@ -8,6 +8,7 @@ off. tests/test_random_edits.py runs a few seeds in the suite."""
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import shutil
@@ -185,7 +186,7 @@ def run_seed(
     terminal; its next build is told every file changed since its last one (its watcher saw
     them all). With `races`, an editor may save a file while a brief build reads its inputs
     (the next undo takes that save back). With `deletions`, a file of the output is deleted
-    by hand at times before a build (its own random stream: a seed's edits stay the same).
+    or changed by hand at times before a build (its own random stream: a seed's edits stay the same).
     With `others`, files put into the output by hand (a CNAME) must stay through every build."""
     rng = random.Random(seed)
     deleter = random.Random(f"deletions-{seed}") if deletions else None
@@ -255,9 +256,16 @@ def run_seed(
                         )
                         if (out / "pagefind").is_dir() and deleter.random() < 0.2:
                             shutil.rmtree(out / "pagefind")
-                        else:
+                            history[-1] += "(the search index deleted)"
+                        elif deleter.random() < 0.5:
                             deleter.choice(outputs).unlink()
-                        history[-1] += "(an output file deleted)"
+                            history[-1] += "(an output file deleted)"
+                        else:  # changed by hand, a second after the build wrote it
+                            edited = deleter.choice(outputs)
+                            later = edited.stat().st_mtime_ns + 1_000_000_000
+                            edited.write_bytes(edited.read_bytes() + b"<!-- by hand -->")
+                            os.utime(edited, ns=(later, later))
+                            history[-1] += "(an output file edited)"
                     if races and rng.random() < 0.3:
                         target, old, new = second_save(root, rng, step, changed)
                         history[-1] += "(saved during build)"
